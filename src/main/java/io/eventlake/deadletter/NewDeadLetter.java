@@ -1,0 +1,19 @@
+package io.eventlake.deadletter;
+
+import java.util.List;
+
+import io.eventlake.event.RecordOrigin;
+import io.eventlake.ingest.IncomingRecord.RecordHeader;
+
+/** A record that could not become an event, with everything it arrived with and why it was refused. */
+public record NewDeadLetter(
+        RecordOrigin origin,
+        String consumerGroup,
+        String reasonCode,
+        String reason,
+        String eventType,
+        byte[] key,
+        byte[] payload,
+        List<RecordHeader> headers,
+        long timestamp) {
+}

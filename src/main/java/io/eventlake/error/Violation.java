@@ -1,0 +1,19 @@
+package io.eventlake.error;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One thing wrong with a request: {@code pointer} is a JSON pointer into the body, {@code parameter} the
+ * name of a query or path parameter.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Violation(String pointer, String parameter, String message) {
+
+    public static Violation atPointer(String pointer, String message) {
+        return new Violation(pointer, null, message);
+    }
+
+    public static Violation atParameter(String parameter, String message) {
+        return new Violation(null, parameter, message);
+    }
+}

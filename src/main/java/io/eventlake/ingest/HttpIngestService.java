@@ -1,0 +1,76 @@
+package io.eventlake.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.eventlake.messaging.Channels;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * HTTP ingest takes the same pipeline as every producer: the events are published, as structured
+ * CloudEvents keyed by subject, to the HTTP ingest topic, and the call returns once the broker has
+ * acknowledged them (acks=all, so they are durable). From there on they are consumed, stored, deduplicated
+ * and forwarded exactly like events that arrived over Kafka.
+ */
+@ApplicationScoped
+public class HttpIngestService {
+
+    @Inject
+    @Channel(Channels.HTTP_INGEST)
+    // Bounded by eventlake.http.max-batch-size per request.
+    @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+    MutinyEmitter<byte[]> emitter;
+
+    @Inject
+    ObjectMapper mapper;
+
+    public Uni<Void> publish(List<HttpEvent> events) {
+        return Multi.createFrom().iterable(events)
+                .onItem().transformToUni(event -> emitter.sendMessage(toMessage(event)))
+                // handed to the producer in order, so order per key holds; acknowledged in parallel
+                .merge(256)
+                .collect().last().replaceWithVoid();
+    }
+
+    private Message<byte[]> toMessage(HttpEvent event) {
+        ObjectNode envelope = mapper.createObjectNode()
+                .put("specversion", "1.0")
+                .put("id", event.id())
+                .put("source", event.source())
+                .put("type", event.type())
+                .put("time", event.time());
+        if (event.subject() != null) {
+            envelope.put("subject", event.subject());
+        }
+        if (event.dataContentType() != null) {
+            envelope.put("datacontenttype", event.dataContentType());
+        }
+        if (event.dataSchema() != null) {
+            envelope.put("dataschema", event.dataSchema());
+        }
+        if (event.data() != null) {
+            envelope.set("data", event.data());
+        }
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", EnvelopeExtractor.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
+                .withKey(event.subject())
+                .withHeaders(headers)
+                .build();
+        return Message.of(envelope.toString().getBytes(StandardCharsets.UTF_8)).addMetadata(metadata);
+    }
+}

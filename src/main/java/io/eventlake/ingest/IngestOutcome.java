@@ -1,0 +1,14 @@
+package io.eventlake.ingest;
+
+import java.util.Map;
+
+/**
+ * What one batch came to. {@code storedByStream}: events new to the lake, per stream; {@code duplicates}:
+ * events the lake already held (redeliveries, repeated ids); {@code deadLettersByCode}: records refused.
+ */
+public record IngestOutcome(
+        Map<String, Integer> storedByStream,
+        Map<String, Integer> duplicatesByStream,
+        Map<RejectionCode, Integer> deadLettersByCode,
+        int forwarded) {
+}

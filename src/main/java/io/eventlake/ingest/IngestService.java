@@ -1,0 +1,215 @@
+package io.eventlake.ingest;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.eventlake.deadletter.DeadLetterPublisher;
+import io.eventlake.deadletter.DeadLetterWriter;
+import io.eventlake.deadletter.NewDeadLetter;
+import io.eventlake.event.Event;
+import io.eventlake.event.EventKey;
+import io.eventlake.event.RecordOrigin;
+import io.eventlake.forward.ForwardCheckpoints;
+import io.eventlake.forward.Forwarder;
+import io.eventlake.forward.TopicPartitionKey;
+import io.eventlake.lake.LakeWriter;
+import io.eventlake.metrics.IngestMetrics;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgException;
+
+/**
+ * The ingest pipeline for one batch of records: extract the events, store them and the dead letters in one
+ * transaction, forward what is new, publish the dead-letter copies, then record how far each partition was
+ * forwarded. The caller acknowledges the batch to Kafka only once the returned Uni succeeds, so every step
+ * is safe to repeat: a retried or redelivered batch stores nothing twice and forwards nothing twice.
+ */
+@ApplicationScoped
+public class IngestService {
+
+    private static final Logger LOG = Logger.getLogger(IngestService.class);
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    EnvelopeExtractor extractor;
+
+    @Inject
+    LakeWriter lake;
+
+    @Inject
+    DeadLetterWriter deadLetterWriter;
+
+    @Inject
+    DeadLetterPublisher deadLetterPublisher;
+
+    @Inject
+    Forwarder forwarder;
+
+    @Inject
+    ForwardCheckpoints checkpoints;
+
+    @Inject
+    IngestMetrics metrics;
+
+    @ConfigProperty(name = "mp.messaging.incoming.ingest.group.id")
+    String consumerGroup;
+
+    public Uni<IngestOutcome> ingest(List<IncomingRecord> records) {
+        List<Extraction> extractions = new ArrayList<>(records.size());
+        for (IncomingRecord record : records) {
+            extractions.add(extractor.extract(record));
+        }
+        long start = System.nanoTime();
+        return store(extractions)
+                // One event PostgreSQL refuses (say a JSON string with \u0000) must not block the batch:
+                // find it, dead-letter it, store the rest.
+                .onFailure(IngestService::isDataException)
+                .recoverWithUni(failure -> isolateUnstorable(extractions).flatMap(this::store))
+                .invoke(() -> metrics.lakeWrite(System.nanoTime() - start))
+                .flatMap(plan -> {
+                    long forwardStart = System.nanoTime();
+                    return forwarder.forward(plan.toForward())
+                            .invoke(() -> metrics.forward(System.nanoTime() - forwardStart, plan.toForward()))
+                            .flatMap(x -> deadLetterPublisher.publish(plan.deadLettersToPublish(), plan.deadLetterAttempts()))
+                            .flatMap(x -> checkpoints.advance(highestOffsets(records)))
+                            .replaceWith(plan.outcome());
+                })
+                .invoke(metrics::record);
+    }
+
+    private Uni<StorePlan> store(List<Extraction> extractions) {
+        List<Event> events = new ArrayList<>(extractions.size());
+        List<NewDeadLetter> deadLetters = new ArrayList<>();
+        for (Extraction extraction : extractions) {
+            if (extraction instanceof Extraction.Extracted extracted) {
+                events.add(extracted.event());
+            } else if (extraction instanceof Extraction.Rejected rejected) {
+                deadLetters.add(toDeadLetter(rejected));
+            }
+        }
+        return pool.withTransaction(connection -> lake.insert(connection, events)
+                .flatMap(inserted -> deadLetterWriter.record(connection, deadLetters)
+                        .flatMap(attempts -> plan(connection, events, inserted, deadLetters, attempts))));
+    }
+
+    private Uni<StorePlan> plan(SqlConnection connection, List<Event> events, Set<EventKey> inserted,
+            List<NewDeadLetter> deadLetters, List<Integer> attempts) {
+        List<EventKey> notInserted = events.stream().map(EventKey::of).filter(k -> !inserted.contains(k)).toList();
+        boolean redelivered = !notInserted.isEmpty() || attempts.stream().anyMatch(a -> a > 1);
+        if (!redelivered) {
+            // The common case: everything is new, so everything goes on.
+            return Uni.createFrom().item(buildPlan(events, inserted, Map.of(), Map.of(), deadLetters, attempts));
+        }
+        Set<TopicPartitionKey> partitions = new HashSet<>();
+        events.forEach(e -> partitions.add(TopicPartitionKey.of(e.origin())));
+        deadLetters.forEach(d -> partitions.add(TopicPartitionKey.of(d.origin())));
+        return lake.originsOf(connection, notInserted)
+                .flatMap(origins -> checkpoints.load(connection, partitions)
+                        .map(forwarded -> buildPlan(events, inserted, origins, forwarded, deadLetters, attempts)));
+    }
+
+    private static StorePlan buildPlan(List<Event> events, Set<EventKey> inserted, Map<EventKey, RecordOrigin> storedOrigins,
+            Map<TopicPartitionKey, Long> forwardedUpTo, List<NewDeadLetter> deadLetters, List<Integer> attempts) {
+        List<Event> toForward = new ArrayList<>(events.size());
+        Map<String, Integer> stored = new HashMap<>();
+        Map<String, Integer> duplicates = new HashMap<>();
+        // The insert keeps the first of several events with one key in a batch; the later ones are duplicates.
+        Set<EventKey> firstOccurrence = new HashSet<>(inserted);
+        for (Event event : events) {
+            EventKey key = EventKey.of(event);
+            if (firstOccurrence.remove(key)) {
+                toForward.add(event);
+                stored.merge(event.stream(), 1, Integer::sum);
+            } else {
+                duplicates.merge(event.stream(), 1, Integer::sum);
+                // The lake holds this very record (not another record reusing its id) and its partition was
+                // never forwarded past it: it was stored, then the service stopped before forwarding it.
+                if (event.origin().equals(storedOrigins.get(key)) && !wasForwarded(event.origin(), forwardedUpTo)) {
+                    toForward.add(event);
+                }
+            }
+        }
+        List<NewDeadLetter> toPublish = new ArrayList<>();
+        List<Integer> publishAttempts = new ArrayList<>();
+        Map<RejectionCode, Integer> deadLettered = new EnumMap<>(RejectionCode.class);
+        for (int i = 0; i < deadLetters.size(); i++) {
+            NewDeadLetter deadLetter = deadLetters.get(i);
+            deadLettered.merge(RejectionCode.valueOf(deadLetter.reasonCode()), 1, Integer::sum);
+            if (attempts.get(i) == 1 || !wasForwarded(deadLetter.origin(), forwardedUpTo)) {
+                toPublish.add(deadLetter);
+                publishAttempts.add(attempts.get(i));
+            }
+        }
+        return new StorePlan(toForward, toPublish, publishAttempts,
+                new IngestOutcome(stored, duplicates, deadLettered, toForward.size()));
+    }
+
+    private static boolean wasForwarded(RecordOrigin origin, Map<TopicPartitionKey, Long> forwardedUpTo) {
+        Long upTo = forwardedUpTo.get(TopicPartitionKey.of(origin));
+        return upTo != null && origin.offset() <= upTo;
+    }
+
+    /** Tries each event alone in a transaction that is rolled back; those PostgreSQL refuses become dead letters. */
+    private Uni<List<Extraction>> isolateUnstorable(List<Extraction> extractions) {
+        return Multi.createFrom().iterable(extractions)
+                .onItem().transformToUniAndConcatenate(extraction -> {
+                    if (!(extraction instanceof Extraction.Extracted extracted)) {
+                        return Uni.createFrom().item(extraction);
+                    }
+                    return pool.withTransaction(connection -> lake.insert(connection, List.of(extracted.event()))
+                            .flatMap(ignored -> Uni.createFrom().<Extraction> failure(new ProbeRolledBack())))
+                            .onFailure(ProbeRolledBack.class).recoverWithItem(extraction)
+                            .onFailure(IngestService::isDataException).recoverWithItem(failure -> {
+                                LOG.warnf("EL0101 event %s from %s refused by PostgreSQL: %s", extracted.event().id(),
+                                        extracted.event().origin(), failure.getMessage());
+                                return new Extraction.Rejected(extraction.record(), RejectionCode.STORAGE_REJECTED,
+                                        "PostgreSQL refused the event: " + ((PgException) failure).getErrorMessage());
+                            });
+                })
+                .collect().asList();
+    }
+
+    private NewDeadLetter toDeadLetter(Extraction.Rejected rejected) {
+        IncomingRecord record = rejected.record();
+        String type = record.header("ce_type");
+        return new NewDeadLetter(record.origin(), consumerGroup, rejected.code().name(), rejected.message(),
+                type, record.key(), record.value(), record.headers(), record.timestamp());
+    }
+
+    private static Map<TopicPartitionKey, Long> highestOffsets(List<IncomingRecord> records) {
+        Map<TopicPartitionKey, Long> highest = new HashMap<>();
+        for (IncomingRecord record : records) {
+            highest.merge(TopicPartitionKey.of(record.origin()), record.origin().offset(), Math::max);
+        }
+        return highest;
+    }
+
+    /** SQLSTATE class 22 (data exception) or 54 (limit exceeded): this data, not the database, is the problem. */
+    static boolean isDataException(Throwable failure) {
+        if (failure instanceof PgException pg && pg.getSqlState() != null) {
+            return pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("54");
+        }
+        return false;
+    }
+
+    private static final class ProbeRolledBack extends RuntimeException {
+        ProbeRolledBack() {
+            super("probe insert rolled back", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.eventlake.ingest;
+
+/** Why a record became a dead letter instead of an event. Stored and sent as {@code error_code}. */
+public enum RejectionCode {
+    /** The value (or a structured event's data) is not JSON. */
+    NOT_JSON,
+    /** Neither a CloudEvents type nor the configured type header says what the event is. */
+    MISSING_TYPE,
+    /** A CloudEvents attribute has the wrong form (a time that is not RFC 3339, a non-string id). */
+    INVALID_ATTRIBUTE,
+    /** PostgreSQL refused to store the event (for example a JSON string holding \u0000). */
+    STORAGE_REJECTED
+}

@@ -1,0 +1,47 @@
+package io.eventlake.lake;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.eventlake.error.ConflictException;
+import io.eventlake.error.NotFoundException;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+
+/** Reads of the lake for the REST API. */
+@ApplicationScoped
+public class LakeQueryService {
+
+    @Inject
+    LakeEventRepository repository;
+
+    /** One page; asks for one row more than the page to know whether another page follows. */
+    @WithSession
+    public Uni<EventPage> page(EventQuery query) {
+        EventQuery probe = new EventQuery(query.type(), query.key(), query.from(), query.to(), query.afterSeq(),
+                query.limit() + 1);
+        return repository.page(probe).map(rows -> {
+            boolean hasMore = rows.size() > query.limit();
+            List<LakeEvent> page = hasMore ? rows.subList(0, query.limit()) : rows;
+            long last = page.isEmpty() ? query.afterSeq() : page.get(page.size() - 1).seq;
+            return new EventPage(page.stream().map(EventView::of).toList(), EventCursor.encode(last), hasMore);
+        });
+    }
+
+    @WithSession
+    public Uni<EventView> byId(String eventId, String source) {
+        return repository.byEventId(eventId, source).map(found -> {
+            if (found.isEmpty()) {
+                throw new NotFoundException("No event with id '" + eventId + "'"
+                        + (source == null ? "" : " from source '" + source + "'") + " is in the lake.");
+            }
+            if (found.size() > 1) {
+                throw new ConflictException("Several sources published an event with id '" + eventId
+                        + "'; name one with the 'source' parameter.");
+            }
+            return EventView.of(found.get(0));
+        });
+    }
+}

@@ -1,0 +1,106 @@
+package io.eventlake.lake;
+
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.eventlake.event.Event;
+import io.eventlake.event.EventKey;
+import io.eventlake.event.RecordOrigin;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Appends events to the lake. The hot path of ingest, so it is one multi-row statement per batch over the
+ * reactive client (the same pool Hibernate Reactive uses) rather than one entity per event: PostgreSQL's
+ * {@code unnest} turns column arrays into rows, and {@code on conflict do nothing} makes redelivery a no-op.
+ */
+@ApplicationScoped
+public class LakeWriter {
+
+    private static final String INSERT = """
+            insert into lake_event (source, event_id, type, stream, event_key, event_time, content_type,
+                                    data_schema, data, source_topic, source_partition, source_offset)
+            select s, i, t, st, k, tm, ct, ds, d::jsonb, tp, p, o
+            from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                        $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::bigint[])
+                 with ordinality as u(s, i, t, st, k, tm, ct, ds, d, tp, p, o, ord)
+            order by ord
+            on conflict (event_id, source) do nothing
+            returning source, event_id
+            """;
+
+    private static final String ORIGINS = """
+            select e.source, e.event_id, e.source_topic, e.source_partition, e.source_offset
+            from lake_event e
+            join unnest($1::text[], $2::text[]) as k(source, event_id)
+              on e.event_id = k.event_id and e.source = k.source
+            """;
+
+    /** Inserts the events that are not in the lake yet, in list order; returns the keys it inserted. */
+    public Uni<Set<EventKey>> insert(SqlConnection connection, List<Event> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        int n = events.size();
+        String[] source = new String[n], id = new String[n], type = new String[n], stream = new String[n],
+                key = new String[n], contentType = new String[n], dataSchema = new String[n],
+                data = new String[n], topic = new String[n];
+        OffsetDateTime[] time = new OffsetDateTime[n];
+        Integer[] partition = new Integer[n];
+        Long[] offset = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Event e = events.get(i);
+            source[i] = e.source();
+            id[i] = e.id();
+            type[i] = e.type();
+            stream[i] = e.stream();
+            key[i] = e.subject();
+            time[i] = e.time();
+            contentType[i] = e.dataContentType();
+            dataSchema[i] = e.dataSchema();
+            data[i] = e.data();
+            topic[i] = e.origin().topic();
+            partition[i] = e.origin().partition();
+            offset[i] = e.origin().offset();
+        }
+        Tuple params = Tuple.tuple()
+                .addArrayOfString(source).addArrayOfString(id).addArrayOfString(type).addArrayOfString(stream)
+                .addArrayOfString(key).addArrayOfOffsetDateTime(time).addArrayOfString(contentType)
+                .addArrayOfString(dataSchema).addArrayOfString(data).addArrayOfString(topic)
+                .addArrayOfInteger(partition).addArrayOfLong(offset);
+        return connection.preparedQuery(INSERT).execute(params).map(rows -> {
+            Set<EventKey> inserted = new HashSet<>(rows.rowCount() * 2);
+            for (Row row : rows) {
+                inserted.add(new EventKey(row.getString(0), row.getString(1)));
+            }
+            return inserted;
+        });
+    }
+
+    /** Where the stored copies of these events came from. */
+    public Uni<Map<EventKey, RecordOrigin>> originsOf(SqlConnection connection, Collection<EventKey> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        String[] sources = keys.stream().map(EventKey::source).toArray(String[]::new);
+        String[] ids = keys.stream().map(EventKey::id).toArray(String[]::new);
+        return connection.preparedQuery(ORIGINS).execute(Tuple.tuple().addArrayOfString(sources).addArrayOfString(ids))
+                .map(rows -> {
+                    Map<EventKey, RecordOrigin> origins = new HashMap<>();
+                    for (Row row : rows) {
+                        origins.put(new EventKey(row.getString(0), row.getString(1)),
+                                new RecordOrigin(row.getString(2), row.getInteger(3), row.getLong(4)));
+                    }
+                    return origins;
+                });
+    }
+}

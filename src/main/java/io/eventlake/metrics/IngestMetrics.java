@@ -1,0 +1,61 @@
+package io.eventlake.metrics;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.eventlake.event.Event;
+import io.eventlake.ingest.IngestOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Ingest meters, scraped at {@code /q/metrics}:
+ * <ul>
+ * <li>{@code eventlake.events.ingested{stream,outcome}}: events stored, or recognised as duplicates;</li>
+ * <li>{@code eventlake.events.dead_lettered{reason}}: records refused;</li>
+ * <li>{@code eventlake.lake.write}: time to store one batch;</li>
+ * <li>{@code eventlake.forward}: time to forward one batch;</li>
+ * <li>{@code eventlake.end_to_end.latency{stream}}: from the event's time to its forward.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class IngestMetrics {
+
+    @Inject
+    MeterRegistry registry;
+
+    public void record(IngestOutcome outcome) {
+        outcome.storedByStream().forEach((stream, n) -> ingested(stream, "stored").increment(n));
+        outcome.duplicatesByStream().forEach((stream, n) -> ingested(stream, "duplicate").increment(n));
+        outcome.deadLettersByCode().forEach((code, n) -> Counter.builder("eventlake.events.dead_lettered")
+                .description("Records that could not become events and went to the dead letters")
+                .tag("reason", code.name()).register(registry).increment(n));
+    }
+
+    public void lakeWrite(long nanos) {
+        Timer.builder("eventlake.lake.write").description("Time to store one ingest batch in the lake")
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void forward(long nanos, List<Event> forwarded) {
+        Timer.builder("eventlake.forward").description("Time to forward one ingest batch to the clean topics")
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        long now = System.currentTimeMillis();
+        for (Event event : forwarded) {
+            DistributionSummary.builder("eventlake.end_to_end.latency").baseUnit("milliseconds")
+                    .description("From the event's time to its forward")
+                    .tag("stream", event.stream()).register(registry)
+                    .record(Math.max(0, now - event.time().toInstant().toEpochMilli()));
+        }
+    }
+
+    private Counter ingested(String stream, String outcome) {
+        return Counter.builder("eventlake.events.ingested").description("Events ingested, by stream and outcome")
+                .tag("stream", stream).tag("outcome", outcome).register(registry);
+    }
+}

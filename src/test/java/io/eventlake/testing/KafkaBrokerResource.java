@@ -1,0 +1,36 @@
+package io.eventlake.testing;
+
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Starts one real Kafka broker for the {@code @QuarkusTest}s and points the application at it. Tests
+ * share the broker (it takes seconds to start) and isolate themselves with unique topics and groups.
+ */
+public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
+
+    private static EmbeddedKafkaBroker broker;
+
+    @Override
+    public synchronized Map<String, String> start() {
+        if (broker == null) {
+            broker = EmbeddedKafkaBroker.startEphemeral();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+        }
+        return Map.of("kafka.bootstrap.servers", broker.bootstrapServers());
+    }
+
+    @Override
+    public void stop() {
+        // shared across test classes; closed by the JVM shutdown hook
+    }
+
+    public static synchronized String bootstrapServers() {
+        if (broker == null) {
+            broker = EmbeddedKafkaBroker.startEphemeral();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+        }
+        return broker.bootstrapServers();
+    }
+}

@@ -1,0 +1,107 @@
+package io.eventlake.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A plain Kafka client for tests: the kind of producer and consumer the service's users run. One producer
+ * and one admin per test class; a consumer per topic read, each in its own unique group.
+ */
+public final class KafkaTestClient implements AutoCloseable {
+
+    private final String bootstrapServers;
+    private final Admin admin;
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    public KafkaTestClient(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+        this.admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("key.serializer", ByteArraySerializer.class.getName());
+        props.put("value.serializer", ByteArraySerializer.class.getName());
+        props.put("acks", "all");
+        props.put("linger.ms", "2");
+        this.producer = new KafkaProducer<>(props);
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    public void createTopic(String topic, int partitions) {
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("could not create topic " + topic, e);
+        }
+    }
+
+    /** Sends and waits for the broker's acknowledgement of every record, in order. */
+    public void sendAll(List<ProducerRecord<byte[], byte[]>> records) {
+        var futures = records.stream().map(producer::send).toList();
+        producer.flush();
+        for (var future : futures) {
+            try {
+                future.get();
+            } catch (InterruptedException | ExecutionException e) {
+                throw new IllegalStateException("send failed", e);
+            }
+        }
+    }
+
+    public void send(ProducerRecord<byte[], byte[]> record) {
+        sendAll(List.of(record));
+    }
+
+    /**
+     * Reads a topic from the beginning until {@code expected} records arrived and then {@code quiet} passed
+     * without another one (so that a duplicate after the expected count is seen too), or {@code timeout}.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected, Duration quiet, Duration timeout) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("group.id", "test-reader-" + UUID.randomUUID());
+        props.put("auto.offset.reset", "earliest");
+        props.put("enable.auto.commit", "false");
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long lastArrival = System.nanoTime();
+            while (System.nanoTime() < deadline) {
+                var batch = consumer.poll(Duration.ofMillis(200));
+                batch.forEach(records::add);
+                if (!batch.isEmpty()) {
+                    lastArrival = System.nanoTime();
+                }
+                if (records.size() >= expected && System.nanoTime() - lastArrival > quiet.toNanos()) {
+                    break;
+                }
+            }
+        }
+        return records;
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+        admin.close(Duration.ofSeconds(5));
+    }
+}
