@@ -41,7 +41,12 @@ public class KafkaIngestConsumer {
         for (ConsumerRecord<byte[], byte[]> record : batch) {
             records.add(toIncoming(record));
         }
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("EL0002 batch of %d records from %s", records.size(),
+                    records.stream().map(r -> r.origin().topic() + "-" + r.origin().partition()).distinct().toList());
+        }
         return ingest.ingest(records)
+                .invoke(outcome -> LOG.debugf("EL0003 batch done: %s", outcome))
                 .onFailure().invoke(failure -> LOG.warnf("EL0001 batch of %d records not ingested, will retry: %s",
                         records.size(), failure.toString()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))

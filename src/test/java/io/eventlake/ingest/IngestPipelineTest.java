@@ -121,15 +121,16 @@ class IngestPipelineTest {
         String topic = "ingest." + stream;
         String type = stream + ".updated";
         var once = plainJson(topic, type, "Rental-1", Fixtures.rental(1, 1));
-        once.headers().add("event-id", "evt-1".getBytes(StandardCharsets.UTF_8));
+        String eventId = "evt-" + stream;
+        once.headers().add("event-id", eventId.getBytes(StandardCharsets.UTF_8));
         var again = plainJson(topic, type, "Rental-1", Fixtures.rental(1, 1));
-        again.headers().add("event-id", "evt-1".getBytes(StandardCharsets.UTF_8));
+        again.headers().add("event-id", eventId.getBytes(StandardCharsets.UTF_8));
         var marker = plainJson(topic, type, "Rental-2", Fixtures.rental(2, 2));
         kafka.sendAll(List.of(once, again, marker));
 
         await().atMost(PATIENCE).until(() -> countOfType(type) == 2);
         assertThat(kafka.readAll("clean." + stream, 2, Duration.ofSeconds(3), PATIENCE)).hasSize(2);
-        assertThat(LakeDatabase.count("select count(*) from lake_event where event_id = 'evt-1' and type = ?", type))
+        assertThat(LakeDatabase.count("select count(*) from lake_event where event_id = ? and type = ?", eventId, type))
                 .isEqualTo(1);
     }
 
@@ -199,10 +200,13 @@ class IngestPipelineTest {
         String type = stream + ".updated";
         var binary = new ProducerRecord<>(topic, "Rental-7".getBytes(StandardCharsets.UTF_8),
                 Fixtures.rental(7, 1).getBytes(StandardCharsets.UTF_8));
-        binary.headers().add("ce_specversion", bytes("1.0")).add("ce_id", bytes("b-1"))
+        // The lake outlives test runs: ids must be new each run, or they are rightly seen as duplicates.
+        String binaryId = "b-" + stream;
+        String structuredId = "s-" + stream;
+        binary.headers().add("ce_specversion", bytes("1.0")).add("ce_id", bytes(binaryId))
                 .add("ce_source", bytes("/booking")).add("ce_type", bytes(type))
                 .add("ce_time", bytes("2025-06-12T08:00:00.123+02:00")).add("content-type", bytes("application/json"));
-        String envelope = "{\"specversion\":\"1.0\",\"id\":\"s-1\",\"source\":\"/booking\",\"type\":\"" + type
+        String envelope = "{\"specversion\":\"1.0\",\"id\":\"" + structuredId + "\",\"source\":\"/booking\",\"type\":\"" + type
                 + "\",\"subject\":\"Rental-8\",\"time\":\"2025-06-13T10:00:00Z\",\"data\":" + Fixtures.rental(8, 1) + "}";
         var structured = new ProducerRecord<>(topic, (byte[]) null, envelope.getBytes(StandardCharsets.UTF_8));
         structured.headers().add("content-type", bytes("application/cloudevents+json; charset=utf-8"));
@@ -211,7 +215,7 @@ class IngestPipelineTest {
         await().atMost(PATIENCE).until(() -> countOfType(type) == 2);
         var rows = LakeDatabase.query("select event_id, source, event_key, event_time, data->>'id' as rental "
                 + "from lake_event where type = ? order by seq", type);
-        assertThat(rows).extracting(r -> r.get("event_id")).containsExactly("b-1", "s-1");
+        assertThat(rows).extracting(r -> r.get("event_id")).containsExactly(binaryId, structuredId);
         assertThat(rows).extracting(r -> r.get("source")).containsExactly("/booking", "/booking");
         assertThat(rows).extracting(r -> r.get("event_key")).containsExactly("Rental-7", "Rental-8");
         assertThat(rows).extracting(r -> r.get("rental")).containsExactly("7", "8");

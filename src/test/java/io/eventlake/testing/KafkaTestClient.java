@@ -36,6 +36,11 @@ public final class KafkaTestClient implements AutoCloseable {
         props.put("value.serializer", ByteArraySerializer.class.getName());
         props.put("acks", "all");
         props.put("linger.ms", "2");
+        // Ordered retries without producer sequence numbers: on partitions created a moment earlier the
+        // broker answered NOT_LEADER_OR_FOLLOWER and then OUT_OF_ORDER_SEQUENCE_NUMBER to the idempotent
+        // producer's retries until its delivery timeout, stalling tests by two minutes.
+        props.put("enable.idempotence", "false");
+        props.put("max.in.flight.requests.per.connection", "1");
         this.producer = new KafkaProducer<>(props);
     }
 
@@ -49,6 +54,29 @@ public final class KafkaTestClient implements AutoCloseable {
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("could not create topic " + topic, e);
         }
+        awaitLeaders(topic, partitions);
+    }
+
+    /**
+     * Waits until the producer sees a leader for every partition. Producing to a partition whose leader is
+     * still being elected made the idempotent producer fall into OUT_OF_ORDER_SEQUENCE_NUMBER retries
+     * here, stalling a send for its whole delivery timeout.
+     */
+    private void awaitLeaders(String topic, int partitions) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            var infos = producer.partitionsFor(topic);
+            if (infos.size() == partitions && infos.stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("no leader for every partition of " + topic + " after 30 s");
     }
 
     /** Sends and waits for the broker's acknowledgement of every record, in order. */

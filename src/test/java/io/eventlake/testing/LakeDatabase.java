@@ -10,10 +10,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.eclipse.microprofile.config.ConfigProvider;
-
-/** Direct JDBC reads of the lake, so tests check what PostgreSQL really holds, not what the API says. */
+/**
+ * Direct JDBC reads of the lake, so tests check what PostgreSQL really holds, not what the API says. Uses
+ * the tests' database ({@code eventlake_test} on 127.0.0.1:5432, the %test profile's), or
+ * {@code EVENTLAKE_TEST_JDBC_URL} when set.
+ */
 public final class LakeDatabase {
+
+    public static final String URL = System.getenv().getOrDefault("EVENTLAKE_TEST_JDBC_URL",
+            "jdbc:postgresql://127.0.0.1:5432/eventlake_test");
+    public static final String USER = "eventlake";
+    public static final String PASSWORD = "eventlake";
 
     private LakeDatabase() {
     }
@@ -24,11 +31,7 @@ public final class LakeDatabase {
     }
 
     public static List<Map<String, Object>> query(String sql, Object... params) {
-        var config = ConfigProvider.getConfig();
-        String url = config.getValue("quarkus.datasource.jdbc.url", String.class);
-        String user = config.getValue("quarkus.datasource.username", String.class);
-        String password = config.getValue("quarkus.datasource.password", String.class);
-        try (Connection connection = DriverManager.getConnection(url, user, password);
+        try (Connection connection = DriverManager.getConnection(URL, USER, PASSWORD);
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);

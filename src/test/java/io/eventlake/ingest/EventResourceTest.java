@@ -1,0 +1,203 @@
+package io.eventlake.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.eventlake.testing.Fixtures;
+import io.eventlake.testing.KafkaBrokerResource;
+import io.eventlake.testing.KafkaTestClient;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** {@code /events} over HTTP, against the real broker and database, and every bad input it must refuse. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+class EventResourceTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static KafkaTestClient kafka;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers());
+    }
+
+    @AfterAll
+    static void disconnect() {
+        kafka.close();
+    }
+
+    @Test
+    void aPostedEventIsStoredForwardedAndReadBack() {
+        String stream = IngestPipelineTest.uniqueStream();
+        String id = UUID.randomUUID().toString();
+        String body = """
+                {"specversion":"1.0","id":"%s","source":"/tests","type":"%s.updated","subject":"Rental-42",
+                 "time":"2025-06-12T08:00:00Z","data":%s}""".formatted(id, stream, Fixtures.rental(42, 1));
+
+        given().contentType(ContentType.JSON).body(body).post("/events")
+                .then().statusCode(202)
+                .header("Location", containsString("/events/" + id))
+                .body("accepted[0].id", equalTo(id))
+                .body("accepted[0].source", equalTo("/tests"));
+
+        await().atMost(PATIENCE).untilAsserted(() -> given().get("/events/{id}", id).then().statusCode(200));
+        given().get("/events/{id}", id).then()
+                .body("id", equalTo(id))
+                .body("source", equalTo("/tests"))
+                .body("type", equalTo(stream + ".updated"))
+                .body("stream", equalTo(stream))
+                .body("subject", equalTo("Rental-42"))
+                .body("data.id", equalTo(42))
+                .body("data.address.city", equalTo("Lagos"));
+        var forwarded = kafka.readAll("clean." + stream, 1, Duration.ofSeconds(2), PATIENCE);
+        assertThat(forwarded).hasSize(1);
+        assertThat(new String(forwarded.get(0).key())).isEqualTo("Rental-42");
+    }
+
+    @Test
+    void aPostedBatchIsStoredInOrderAndPagedWithACursor() {
+        String stream = IngestPipelineTest.uniqueStream();
+        String type = stream + ".updated";
+        StringBuilder batch = new StringBuilder("[");
+        for (int v = 0; v < 5; v++) {
+            batch.append(v == 0 ? "" : ",").append("""
+                    {"type":"%s","subject":"Rental-1","data":%s}""".formatted(type, Fixtures.rental(1, v)));
+        }
+        batch.append("]");
+        given().contentType("application/cloudevents-batch+json").body(batch.toString()).post("/events")
+                .then().statusCode(202).body("accepted", hasSize(5)).body("accepted[0].id", notNullValue());
+
+        await().atMost(PATIENCE).untilAsserted(() -> given().queryParam("type", type).get("/events")
+                .then().statusCode(200).body("events", hasSize(5)));
+
+        String next = given().queryParam("type", type).queryParam("limit", 2).get("/events")
+                .then().statusCode(200)
+                .body("events.data.version", equalTo(List.of(0, 1)))
+                .body("hasMore", equalTo(true))
+                .extract().path("next");
+        String last = given().queryParam("type", type).queryParam("limit", 2).queryParam("after", next).get("/events")
+                .then().statusCode(200)
+                .body("events.data.version", equalTo(List.of(2, 3)))
+                .extract().path("next");
+        String end = given().queryParam("type", type).queryParam("limit", 2).queryParam("after", last).get("/events")
+                .then().statusCode(200)
+                .body("events.data.version", equalTo(List.of(4)))
+                .body("hasMore", equalTo(false))
+                .extract().path("next");
+        given().queryParam("type", type).queryParam("after", end).get("/events")
+                .then().statusCode(200).body("events", hasSize(0)).body("next", equalTo(end));
+        given().queryParam("key", "Rental-1").queryParam("type", type).queryParam("from", "2000-01-01T00:00:00Z")
+                .queryParam("to", "2999-01-01T00:00:00Z").get("/events")
+                .then().statusCode(200).body("events", hasSize(5));
+        given().queryParam("type", type).queryParam("to", "2000-01-01T00:00:00Z").get("/events")
+                .then().statusCode(200).body("events", hasSize(0));
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsRefusedWith400() {
+        given().contentType(ContentType.JSON).body("{\"type\": ").post("/events")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("errors[0].pointer", equalTo(""))
+                .body("errors[0].message", containsString("not JSON"));
+    }
+
+    @Test
+    void anEventWithoutTypeIsRefusedNamingTheField() {
+        given().contentType(ContentType.JSON).body("{\"data\": {}}").post("/events")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].pointer", equalTo("/type"))
+                .body("errors[0].message", equalTo("is required"));
+    }
+
+    @Test
+    void everyBadFieldOfABatchIsReportedWithItsPointer() {
+        given().contentType(ContentType.JSON)
+                .body("[{\"type\":\"a.b\"}, {\"type\": 3}, {\"type\":\"a.b\",\"time\":\"tomorrow\"}, 7]").post("/events")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", equalTo(List.of("/1/type", "/2/time", "/3")));
+    }
+
+    @Test
+    void anEmptyBatchIsRefused() {
+        given().contentType(ContentType.JSON).body("[]").post("/events")
+                .then().statusCode(400).body("detail", equalTo("the batch is empty"));
+    }
+
+    @Test
+    void aBodyAboveTheSizeLimitIsRefusedWith413() {
+        String big = "{\"type\":\"a.b\",\"data\":\"" + "x".repeat(1_100_000) + "\"}";
+        given().contentType(ContentType.JSON).body(big).post("/events")
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("title", equalTo("Payload too large"));
+    }
+
+    @Test
+    void aBatchAboveTheSizeLimitIsRefusedWith413() {
+        String batch = "[" + String.join(",", java.util.Collections.nCopies(501, "{\"type\":\"a.b\"}")) + "]";
+        given().contentType(ContentType.JSON).body(batch).post("/events")
+                .then().statusCode(413).body("detail", containsString("at most 500"));
+    }
+
+    @Test
+    void anUnsupportedMediaTypeIsRefusedWith415() {
+        given().contentType(ContentType.TEXT).body("hello").post("/events")
+                .then().statusCode(415).contentType("application/problem+json");
+    }
+
+    @Test
+    void anUnknownEventIs404() {
+        given().get("/events/{id}", "no-such-event").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", containsString("no-such-event"));
+    }
+
+    @Test
+    void badQueryParametersAreRefusedNamingTheParameter() {
+        given().queryParam("limit", 0).get("/events").then().statusCode(400)
+                .body("errors[0].parameter", equalTo("limit"));
+        given().queryParam("limit", 1001).get("/events").then().statusCode(400)
+                .body("errors[0].parameter", equalTo("limit"));
+        given().queryParam("limit", "ten").get("/events").then().statusCode(400)
+                .body("errors[0].parameter", equalTo("limit"));
+        given().queryParam("after", "bm90LWEtY3Vyc29y").get("/events").then().statusCode(400)
+                .body("errors[0].parameter", equalTo("after"));
+        given().queryParam("from", "yesterday").get("/events").then().statusCode(400)
+                .body("errors[0].parameter", equalTo("from"));
+        given().queryParam("from", "2025-01-02T00:00:00Z").queryParam("to", "2025-01-01T00:00:00Z").get("/events")
+                .then().statusCode(400).body("errors[0].parameter", equalTo("to"));
+    }
+
+    @Test
+    void healthMetricsAndOpenApiAreServed() {
+        String stream = IngestPipelineTest.uniqueStream();
+        String id = UUID.randomUUID().toString();
+        given().contentType(ContentType.JSON).body("{\"id\":\"" + id + "\",\"type\":\"" + stream + ".created\",\"data\":{}}")
+                .post("/events").then().statusCode(202);
+        await().atMost(PATIENCE).untilAsserted(() -> given().get("/events/{id}", id).then().statusCode(200));
+
+        given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("eventlake_events_ingested_total{outcome=\"stored\",stream=\"" + stream + "\"} 1.0"))
+                .body(containsString("eventlake_lake_write_seconds_count"));
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths.keySet()", hasItem("/events"));
+    }
+}
