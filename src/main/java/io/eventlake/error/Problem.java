@@ -1,10 +1,12 @@
 package io.eventlake.error;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** An RFC 9457 problem details body ({@code application/problem+json}). */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Problem(String type, String title, int status, String detail, List<Violation> errors) {
 

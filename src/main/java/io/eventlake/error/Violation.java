@@ -1,11 +1,13 @@
 package io.eventlake.error;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * One thing wrong with a request: {@code pointer} is a JSON pointer into the body, {@code parameter} the
  * name of a query or path parameter.
  */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Violation(String pointer, String parameter, String message) {
 

@@ -36,6 +36,7 @@ import io.eventlake.lake.EventPage;
 import io.eventlake.lake.EventQuery;
 import io.eventlake.lake.EventView;
 import io.eventlake.lake.LakeQueryService;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 /** {@code /events}: post events over HTTP, and read the lake page by page. */
@@ -56,9 +57,11 @@ public class EventResource {
     ObjectMapper mapper;
 
     /** The accepted events, by their idempotency key. */
+    @RegisterForReflection
     public record Accepted(List<AcceptedEvent> accepted) {
     }
 
+    @RegisterForReflection
     public record AcceptedEvent(String id, String source, String type, String subject) {
     }
 

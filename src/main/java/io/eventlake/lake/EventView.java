@@ -1,11 +1,13 @@
 package io.eventlake.lake;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.OffsetDateTime;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
 /** An event as the API shows it: CloudEvents attribute names, plus the stream and when the lake stored it. */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventView(
         String id,

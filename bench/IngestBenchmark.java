@@ -1,0 +1,393 @@
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.postgresql.PGConnection;
+
+/**
+ * The ingest benchmark: run by bench/ingest.sh against the packaged service, the embedded broker and the
+ * local PostgreSQL. Prints, in one run:
+ *  - ingest events/s, from the first publish until every event is stored in the lake and forwarded;
+ *  - the raw PostgreSQL multi-row INSERT and COPY rates for the same rows, into a copy of the lake table;
+ *  - the raw Kafka consume rate of the same records;
+ *  - end-to-end latency (publish to forward) p50/p99 at a fixed rate.
+ * Arguments: bootstrap jdbcUrl events latencyRate latencySeconds fixtureJson serviceUrl
+ */
+public class IngestBenchmark {
+
+    static String bootstrap;
+    static String jdbcUrl;
+    static String serviceUrl;
+
+    public static void main(String[] args) throws Exception {
+        bootstrap = args[0];
+        jdbcUrl = args[1];
+        int events = Integer.parseInt(args[2]);
+        int latencyRate = Integer.parseInt(args[3]);
+        int latencySeconds = Integer.parseInt(args[4]);
+        String fixture = Files.readString(Path.of(args[5]));
+        serviceUrl = args[6];
+        String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+
+        System.out.printf("Generating %,d events of about %d bytes...%n", events, payload(fixture, 1, 1).length);
+        List<byte[]> keys = new ArrayList<>(events);
+        List<byte[]> values = new ArrayList<>(events);
+        Random random = new Random(42);
+        for (int i = 0; i < events; i++) {
+            // Realistic keys: 50,000 rentals, some updated many times.
+            long rental = 1 + (long) Math.abs(random.nextGaussian() * 15_000) % 50_000;
+            keys.add(("Rental-" + rental).getBytes(StandardCharsets.UTF_8));
+            values.add(payload(fixture, rental, i));
+        }
+
+        // 1. Ingest through the service.
+        String stream = "bench" + run;
+        String type = stream + ".updated";
+        String topic = "ingest." + stream;
+        createTopic(topic, 4);
+        Result ingest = ingest(topic, type, "clean." + stream, keys, values);
+        String serviceSide = serviceTimers();
+
+        // 2. Raw Kafka consume of the same records.
+        double consumeRate = rawConsume(topic, events);
+
+        // 3. Raw PostgreSQL multi-row INSERT and COPY of the same rows into a copy of the lake table.
+        double insertRate = rawInsert(keys, values, type, stream, topic);
+        double copyRate = rawCopy(keys, values, type, stream, topic);
+
+        // 4. Latency at a fixed rate.
+        String latencyStream = "benchlat" + run;
+        createTopic("ingest." + latencyStream, 4);
+        long[] latencies = latency("ingest." + latencyStream, latencyStream + ".updated", "clean." + latencyStream,
+                fixture, latencyRate, latencySeconds);
+
+        System.out.println();
+        System.out.println("== Event Lake ingest benchmark ==");
+        System.out.printf("events                                   %,d (%d partitions, ~%d B each)%n", events, 4, values.get(0).length);
+        System.out.printf("publish rate (producer, acks=all)        %,.0f events/s%n", ingest.publishRate);
+        System.out.printf("INGEST (published -> stored + forwarded) %,.0f events/s%n", ingest.rate);
+        System.out.println(serviceSide);
+        System.out.printf("raw Kafka consume, same records          %,.0f records/s   ingest/consume = %.0f%%%n", consumeRate,
+                100 * ingest.rate / consumeRate);
+        System.out.printf("raw PostgreSQL multi-row INSERT (500)    %,.0f rows/s      ingest/INSERT  = %.0f%%%n", insertRate,
+                100 * ingest.rate / insertRate);
+        System.out.printf("raw PostgreSQL COPY                      %,.0f rows/s      ingest/COPY    = %.0f%%%n", copyRate,
+                100 * ingest.rate / copyRate);
+        System.out.printf("end-to-end latency at %,d events/s for %d s (%,d events, first 5 s not counted):%n",
+                latencyRate, latencySeconds, latencies.length);
+        System.out.printf("  p50 %d ms   p99 %d ms   max %d ms%n", percentile(latencies, 50), percentile(latencies, 99),
+                latencies.length == 0 ? 0 : latencies[latencies.length - 1]);
+    }
+
+    record Result(double rate, double publishRate) {
+    }
+
+    static Result ingest(String topic, String type, String cleanTopic, List<byte[]> keys, List<byte[]> values) throws Exception {
+        int n = keys.size();
+        AtomicLong forwarded = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread counter = new Thread(() -> {
+            try (KafkaConsumer<byte[], byte[]> consumer = consumer("bench-fwd-" + UUID.randomUUID())) {
+                consumer.subscribe(List.of(cleanTopic));
+                while (!stop.get()) {
+                    forwarded.addAndGet(consumer.poll(Duration.ofMillis(100)).count());
+                }
+            }
+        });
+        counter.start();
+        Thread.sleep(2000); // let the counting consumer join before anything is forwarded
+        long start = System.nanoTime();
+        long published;
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (int i = 0; i < n; i++) {
+                var record = new ProducerRecord<>(topic, keys.get(i), values.get(i));
+                record.headers().add("event-type", type.getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+            producer.flush();
+            published = System.nanoTime();
+        }
+        System.out.printf("published %,d in %.1f s; waiting for the lake and the clean topic...%n", n, (published - start) / 1e9);
+        long stored = 0;
+        long lastReport = System.nanoTime();
+        try (Connection c = connection(); PreparedStatement count = c.prepareStatement(
+                "select count(*) from lake_event where type = ?")) {
+            count.setString(1, type);
+            while (true) {
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    stored = rs.getLong(1);
+                }
+                if (stored >= n && forwarded.get() >= n) {
+                    break;
+                }
+                if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                    System.out.printf("  stored %,d, forwarded %,d%n", stored, forwarded.get());
+                    lastReport = System.nanoTime();
+                }
+                if (System.nanoTime() - start > Duration.ofMinutes(15).toNanos()) {
+                    throw new IllegalStateException("ingest did not finish within 15 minutes: stored " + stored);
+                }
+                Thread.sleep(100);
+            }
+        }
+        long end = System.nanoTime();
+        stop.set(true);
+        counter.join();
+        if (stored != n) {
+            throw new IllegalStateException("the lake holds " + stored + " events, expected " + n);
+        }
+        return new Result(n / ((end - start) / 1e9), n / ((published - start) / 1e9));
+    }
+
+    static double rawConsume(String topic, int n) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer("bench-raw-" + UUID.randomUUID())) {
+            consumer.subscribe(List.of(topic));
+            long count = 0;
+            long start = 0;
+            while (count < n) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                if (start == 0 && !records.isEmpty()) {
+                    start = System.nanoTime(); // from the first record: group join is not consuming
+                }
+                count += records.count();
+            }
+            return n / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    static final String COLUMNS = "source, event_id, type, stream, event_key, event_time, data, source_topic, source_partition, source_offset";
+
+    static double rawInsert(List<byte[]> keys, List<byte[]> values, String type, String stream, String topic) throws Exception {
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            prepareRawTable(c);
+            int n = keys.size();
+            int batch = 500;
+            StringBuilder sql = new StringBuilder("insert into bench_raw (" + COLUMNS + ") values ");
+            for (int i = 0; i < batch; i++) {
+                sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?::jsonb,?,?,?)");
+            }
+            long start = System.nanoTime();
+            try (PreparedStatement insert = c.prepareStatement(sql.toString())) {
+                for (int from = 0; from + batch <= n; from += batch) {
+                    int p = 1;
+                    for (int i = from; i < from + batch; i++) {
+                        insert.setString(p++, "kafka:" + topic);
+                        insert.setString(p++, topic + "/0/" + i);
+                        insert.setString(p++, type);
+                        insert.setString(p++, stream);
+                        insert.setString(p++, new String(keys.get(i), StandardCharsets.UTF_8));
+                        insert.setObject(p++, OffsetDateTime.now());
+                        insert.setString(p++, new String(values.get(i), StandardCharsets.UTF_8));
+                        insert.setString(p++, topic);
+                        insert.setInt(p++, 0);
+                        insert.setLong(p++, i);
+                    }
+                    insert.executeUpdate();
+                    c.commit();
+                }
+            }
+            double rate = (n - n % batch) / ((System.nanoTime() - start) / 1e9);
+            dropRawTable(c);
+            return rate;
+        }
+    }
+
+    static double rawCopy(List<byte[]> keys, List<byte[]> values, String type, String stream, String topic) throws Exception {
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            prepareRawTable(c);
+            int n = keys.size();
+            int chunk = 10_000;
+            var copy = c.unwrap(PGConnection.class).getCopyAPI();
+            long start = System.nanoTime();
+            for (int from = 0; from < n; from += chunk) {
+                StringBuilder csv = new StringBuilder();
+                for (int i = from; i < Math.min(n, from + chunk); i++) {
+                    csv.append("kafka:").append(topic).append('\t').append(topic).append("/0/").append(i).append('\t')
+                            .append(type).append('\t').append(stream).append('\t')
+                            .append(new String(keys.get(i), StandardCharsets.UTF_8)).append('\t')
+                            .append(Instant.now()).append('\t')
+                            .append(new String(values.get(i), StandardCharsets.UTF_8).replace("\\", "\\\\").replace("\n", "\\n"))
+                            .append('\t').append(topic).append("\t0\t").append(i).append('\n');
+                }
+                copy.copyIn("copy bench_raw (" + COLUMNS + ") from stdin",
+                        new java.io.StringReader(csv.toString()));
+                c.commit();
+            }
+            double rate = n / ((System.nanoTime() - start) / 1e9);
+            dropRawTable(c);
+            return rate;
+        }
+    }
+
+    static void prepareRawTable(Connection c) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("drop table if exists bench_raw");
+            // Same columns, identity, constraints and indexes as the lake table.
+            s.execute("create table bench_raw (like lake_event including all)");
+        }
+        c.commit();
+    }
+
+    static void dropRawTable(Connection c) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("drop table bench_raw");
+        }
+        c.commit();
+    }
+
+    static long[] latency(String topic, String type, String cleanTopic, String fixture, int rate, int seconds) throws Exception {
+        List<Long> samples = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        long countFrom = System.currentTimeMillis() + 5_000 + 2_000;
+        Thread reader = new Thread(() -> {
+            try (KafkaConsumer<byte[], byte[]> consumer = consumer("bench-lat-" + UUID.randomUUID())) {
+                consumer.subscribe(List.of(cleanTopic));
+                while (!stop.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                        long now = System.currentTimeMillis();
+                        // ce_time of a plain JSON event is its record's CreateTime: when it was published.
+                        long published = OffsetDateTime.parse(new String(r.headers().lastHeader("ce_time").value(),
+                                StandardCharsets.UTF_8)).toInstant().toEpochMilli();
+                        if (published >= countFrom) {
+                            synchronized (samples) {
+                                samples.add(now - published);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        reader.start();
+        Thread.sleep(2000);
+        int total = rate * seconds;
+        System.out.printf("latency run: %,d events at %,d/s...%n", total, rate);
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            long start = System.nanoTime();
+            Random random = new Random(7);
+            for (int i = 0; i < total; i++) {
+                long due = start + (long) (i * (1e9 / rate));
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                long rental = 1 + random.nextInt(50_000);
+                var record = new ProducerRecord<>(topic, ("Rental-" + rental).getBytes(StandardCharsets.UTF_8),
+                        payload(fixture, rental, i));
+                record.headers().add("event-type", type.getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+            producer.flush();
+        }
+        Thread.sleep(3000);
+        stop.set(true);
+        reader.join();
+        long[] sorted;
+        synchronized (samples) {
+            sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
+        }
+        return sorted;
+    }
+
+    /** The service's own view: batches, and mean time per batch to store and to forward. */
+    static String serviceTimers() throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        String body = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(serviceUrl + "/q/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        StringBuilder out = new StringBuilder("  service side:");
+        for (String timer : List.of("eventlake_lake_write_seconds", "eventlake_forward_seconds")) {
+            double count = 0, sum = 0;
+            for (String line : body.split("\n")) {
+                if (line.startsWith(timer + "_count")) {
+                    count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                } else if (line.startsWith(timer + "_sum")) {
+                    sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            out.append(String.format(" %s %.0f batches, %.1f ms/batch;", timer.replace("eventlake_", "").replace("_seconds", ""),
+                    count, count == 0 ? 0 : 1000 * sum / count));
+        }
+        return out.toString();
+    }
+
+    static long percentile(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    static byte[] payload(String fixture, long rental, long version) {
+        return fixture.replaceFirst("\"id\": 4711", "\"id\": " + rental)
+                .replaceFirst("\\{", "{\"version\": " + version + ",")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    static void createTopic(String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        }
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            while (producer.partitionsFor(topic).stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
+                Thread.sleep(50);
+            }
+        }
+        Thread.sleep(3000); // let the service's pattern subscription pick the topic up
+    }
+
+    static KafkaProducer<byte[], byte[]> producer() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("key.serializer", ByteArraySerializer.class.getName());
+        props.put("value.serializer", ByteArraySerializer.class.getName());
+        props.put("acks", "all");
+        props.put("linger.ms", "5");
+        props.put("batch.size", "262144");
+        props.put("enable.idempotence", "false");
+        props.put("max.in.flight.requests.per.connection", "1");
+        return new KafkaProducer<>(props);
+    }
+
+    static KafkaConsumer<byte[], byte[]> consumer(String group) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("group.id", group);
+        props.put("auto.offset.reset", "earliest");
+        props.put("enable.auto.commit", "false");
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("max.poll.records", "2000");
+        return new KafkaConsumer<>(props);
+    }
+
+    static Connection connection() throws Exception {
+        return DriverManager.getConnection(jdbcUrl, "eventlake", "eventlake");
+    }
+}

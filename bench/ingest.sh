@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Ingest benchmark: starts the embedded broker and the packaged service against the local PostgreSQL
+# (database eventlake_bench, recreated each run), then runs bench/IngestBenchmark.java.
+#   bench/ingest.sh [events] [latency-rate] [latency-seconds]     (defaults: 200000 2000 30)
+# Prints ingest events/s beside the raw PostgreSQL INSERT/COPY and raw Kafka consume rates, and the
+# end-to-end latency p50/p99 at a fixed rate. Logs go to target/bench/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+events=${1:-200000}
+rate=${2:-2000}
+seconds=${3:-30}
+out=target/bench
+mkdir -p "$out"
+
+bin/setup-postgres >/dev/null
+psql -h 127.0.0.1 -U postgres -qtA -d postgres -c "drop database if exists eventlake_bench" \
+  -c "create database eventlake_bench owner eventlake" >/dev/null
+jdbc=jdbc:postgresql://127.0.0.1:5432/eventlake_bench
+
+echo "Building the service and the test classpath..."
+./mvnw -q -B package -DskipTests
+./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+cp="target/test-classes:$(cat target/test-classpath.txt)"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
+kafka_dir=$(mktemp -d)
+pids=()
+# Stop the service before the broker it talks to.
+cleanup() { for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; wait "${pids[$i]}" 2>/dev/null || true; done; rm -rf "$kafka_dir"; }
+trap cleanup EXIT
+
+java -Xmx1g -cp "$cp" io.eventlake.testing.EmbeddedKafkaBroker "$port" "$kafka_dir" > "$out/kafka.log" 2>&1 &
+pids+=($!)
+until grep -q "EMBEDDED KAFKA READY" "$out/kafka.log"; do sleep 0.5; done
+echo "Embedded broker on localhost:$port"
+
+http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
+java -Xmx1g ${SERVICE_OPTS:-} -Dquarkus.http.port="$http_port" -Dkafka.bootstrap.servers="localhost:$port" \
+  -Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/eventlake_bench \
+  -Dquarkus.datasource.jdbc.url="$jdbc" \
+  -Dmp.messaging.incoming.ingest.metadata.max.age.ms=1000 \
+  -jar target/quarkus-app/quarkus-run.jar > "$out/service.log" 2>&1 &
+pids+=($!)
+until curl -sf "http://localhost:$http_port/q/health/ready" >/dev/null; do sleep 0.5; done
+echo "Service ready on http://localhost:$http_port"
+
+java -Xmx4g -cp "$cp" bench/IngestBenchmark.java "localhost:$port" "$jdbc" "$events" "$rate" "$seconds" \
+  src/test/resources/fixtures/rental-updated.valid.json "http://localhost:$http_port" | tee "$out/ingest-$(date +%Y%m%dT%H%M%S).txt"
