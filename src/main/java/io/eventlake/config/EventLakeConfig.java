@@ -57,10 +57,6 @@ public interface EventLakeConfig {
          */
         @WithDefault("clean.")
         String topicPrefix();
-
-        /** How many forwarded records may await the broker's acknowledgement at once. */
-        @WithDefault("1024")
-        int maxInFlight();
     }
 
     interface DeadLetter {

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -117,8 +118,28 @@ public final class EnvelopeExtractor {
         if (record.value() == null) {
             return null;
         }
-        parseJson(record.value(), "the record value");
+        checkJson(record.value(), "the record value");
         return new String(record.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Checks that the bytes are exactly one JSON value by streaming over its tokens: on the hot path this
+     * costs a fraction of building a tree that nobody reads.
+     */
+    private void checkJson(byte[] bytes, String what) {
+        try (JsonParser parser = mapper.getFactory().createParser(bytes)) {
+            if (parser.nextToken() == null) {
+                throw new RejectedException(RejectionCode.NOT_JSON, what + " is empty");
+            }
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                throw new RejectedException(RejectionCode.NOT_JSON, what + " is not JSON: more than one value");
+            }
+        } catch (JsonProcessingException e) {
+            throw new RejectedException(RejectionCode.NOT_JSON, what + " is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new RejectedException(RejectionCode.NOT_JSON, what + " is not JSON: " + e.getMessage());
+        }
     }
 
     private Extraction extracted(IncomingRecord record, String source, String id, String type, String subject,

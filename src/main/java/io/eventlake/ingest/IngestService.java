@@ -32,10 +32,11 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 
 /**
- * The ingest pipeline for one batch of records: extract the events, store them and the dead letters in one
- * transaction, forward what is new, publish the dead-letter copies, then record how far each partition was
- * forwarded. The caller acknowledges the batch to Kafka only once the returned Uni succeeds, so every step
- * is safe to repeat: a retried or redelivered batch stores nothing twice and forwards nothing twice.
+ * The ingest pipeline for one batch of records, in two steps. {@link #store}: extract the events, store them
+ * and the dead letters in one transaction. {@link #forward}: forward what is new, publish the dead-letter
+ * copies, then record how far each partition was forwarded. The caller acknowledges the batch to Kafka only
+ * once both succeeded, so every step is safe to repeat: a retried or redelivered batch stores nothing twice
+ * and forwards nothing twice.
  */
 @ApplicationScoped
 public class IngestService {
@@ -69,30 +70,40 @@ public class IngestService {
     @ConfigProperty(name = "mp.messaging.incoming.ingest.group.id")
     String consumerGroup;
 
-    public Uni<IngestOutcome> ingest(List<IncomingRecord> records) {
+    /**
+     * Stores a batch: its events in the lake and its dead letters, in one transaction. What is then to be
+     * forwarded and published is in the returned plan; nothing has been sent yet.
+     */
+    public Uni<StorePlan> store(List<IncomingRecord> records) {
         List<Extraction> extractions = new ArrayList<>(records.size());
         for (IncomingRecord record : records) {
             extractions.add(extractor.extract(record));
         }
         long start = System.nanoTime();
-        return store(extractions)
+        return storeExtracted(extractions)
                 // One event PostgreSQL refuses (say a JSON string with \u0000) must not block the batch:
                 // find it, dead-letter it, store the rest.
                 .onFailure(IngestService::isDataException)
-                .recoverWithUni(failure -> isolateUnstorable(extractions).flatMap(this::store))
+                .recoverWithUni(failure -> isolateUnstorable(extractions).flatMap(this::storeExtracted))
                 .invoke(() -> metrics.lakeWrite(System.nanoTime() - start))
-                .flatMap(plan -> {
-                    long forwardStart = System.nanoTime();
-                    return forwarder.forward(plan.toForward())
-                            .invoke(() -> metrics.forward(System.nanoTime() - forwardStart, plan.toForward()))
-                            .flatMap(x -> deadLetterPublisher.publish(plan.deadLettersToPublish(), plan.deadLetterAttempts()))
-                            .flatMap(x -> checkpoints.advance(highestOffsets(records)))
-                            .replaceWith(plan.outcome());
-                })
+                .map(plan -> plan.withForwardedUpTo(highestOffsets(records)));
+    }
+
+    /**
+     * Sends what a stored batch holds for Kafka: its new events to their clean topics, its dead letters to
+     * the dead-letter topic; then records how far each of its partitions has been forwarded.
+     */
+    public Uni<IngestOutcome> forward(StorePlan plan) {
+        long start = System.nanoTime();
+        return forwarder.forward(plan.toForward())
+                .invoke(() -> metrics.forward(System.nanoTime() - start, plan.toForward()))
+                .flatMap(x -> deadLetterPublisher.publish(plan.deadLettersToPublish(), plan.deadLetterAttempts()))
+                .flatMap(x -> checkpoints.advance(plan.forwardedUpTo()))
+                .replaceWith(plan.outcome())
                 .invoke(metrics::record);
     }
 
-    private Uni<StorePlan> store(List<Extraction> extractions) {
+    private Uni<StorePlan> storeExtracted(List<Extraction> extractions) {
         List<Event> events = new ArrayList<>(extractions.size());
         List<NewDeadLetter> deadLetters = new ArrayList<>();
         for (Extraction extraction : extractions) {
@@ -156,7 +167,7 @@ public class IngestService {
             }
         }
         return new StorePlan(toForward, toPublish, publishAttempts,
-                new IngestOutcome(stored, duplicates, deadLettered, toForward.size()));
+                new IngestOutcome(stored, duplicates, deadLettered, toForward.size()), Map.of());
     }
 
     private static boolean wasForwarded(RecordOrigin origin, Map<TopicPartitionKey, Long> forwardedUpTo) {

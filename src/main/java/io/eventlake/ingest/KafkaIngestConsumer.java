@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -18,11 +19,19 @@ import io.eventlake.event.RecordOrigin;
 import io.eventlake.ingest.IncomingRecord.RecordHeader;
 import io.eventlake.messaging.Channels;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 
 /**
- * Consumes every ingest topic in batches (one poll at a time, in order per partition). The batch is
- * acknowledged when the returned Uni succeeds, that is after its events are stored and forwarded; a batch
- * that keeps failing (the database is down) is retried with back-off and never acknowledged.
+ * Consumes every ingest topic in batches, one poll at a time, in order per partition, and acknowledges a
+ * batch only once its events are stored and forwarded.
+ * <p>
+ * The two steps are pipelined: while batch N is being forwarded (waiting for the broker's acks), batch
+ * N+1 is being stored. Forwards stay strictly in batch order (N+1 is forwarded only after N is
+ * acknowledged), and at most two batches are in flight, so memory stays bounded. A step that keeps
+ * failing (the database or the broker is down) is retried with back-off; after
+ * {@code eventlake.ingest.max-retries} the batch is nacked, the channel stops and health reports DOWN.
+ * Nothing unacknowledged is lost: the next start re-reads it, and storing and forwarding are idempotent.
  */
 @ApplicationScoped
 public class KafkaIngestConsumer {
@@ -35,23 +44,48 @@ public class KafkaIngestConsumer {
     @Inject
     EventLakeConfig config;
 
+    /** The forward of the previous batch; the next batch's forward is chained after it. */
+    private volatile Uni<Void> previousForward = Uni.createFrom().voidItem();
+
     @Incoming(Channels.INGEST)
-    public Uni<Void> consume(ConsumerRecords<byte[], byte[]> batch) {
-        List<IncomingRecord> records = new ArrayList<>(batch.count());
-        for (ConsumerRecord<byte[], byte[]> record : batch) {
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public Uni<Void> consume(KafkaRecordBatch<byte[], byte[]> batch) {
+        ConsumerRecords<byte[], byte[]> polled = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
+                .map(metadata -> metadata.<byte[], byte[]> getRecords())
+                .orElseThrow(() -> new IllegalStateException("a Kafka batch without its records"));
+        List<IncomingRecord> records = new ArrayList<>(polled.count());
+        for (ConsumerRecord<byte[], byte[]> record : polled) {
             records.add(toIncoming(record));
         }
         if (LOG.isDebugEnabled()) {
             LOG.debugf("EL0002 batch of %d records from %s", records.size(),
                     records.stream().map(r -> r.origin().topic() + "-" + r.origin().partition()).distinct().toList());
         }
-        return ingest.ingest(records)
-                .invoke(outcome -> LOG.debugf("EL0003 batch done: %s", outcome))
-                .onFailure().invoke(failure -> LOG.warnf("EL0001 batch of %d records not ingested, will retry: %s",
-                        records.size(), failure.toString()))
+        return retried(ingest.store(records), "store", records.size())
+                // Back-pressure: a batch is stored while the previous one is forwarded, never further ahead.
+                .call(plan -> previousForward)
+                .invoke(plan -> {
+                    Uni<Void> forward = retried(ingest.forward(plan), "forward", records.size())
+                            .invoke(outcome -> LOG.debugf("EL0003 batch done: %s", outcome))
+                            .call(outcome -> Uni.createFrom().completionStage(batch.ack()))
+                            .replaceWithVoid()
+                            .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)))
+                            .memoize().indefinitely();
+                    previousForward = forward;
+                    forward.subscribe().with(ignored -> {
+                    }, failure -> LOG.errorf("EL0004 batch of %d records not forwarded, channel stops: %s",
+                            records.size(), failure.toString()));
+                })
+                .replaceWithVoid()
+                .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)));
+    }
+
+    private <T> Uni<T> retried(Uni<T> step, String name, int size) {
+        return step
+                .onFailure().invoke(failure -> LOG.warnf("EL0001 %s of a batch of %d records failed, will retry: %s",
+                        name, size, failure.toString()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
-                .atMost(config.ingest().maxRetries())
-                .replaceWithVoid();
+                .atMost(config.ingest().maxRetries());
     }
 
     private static IncomingRecord toIncoming(ConsumerRecord<byte[], byte[]> record) {

@@ -1,14 +1,24 @@
 package io.eventlake.ingest;
 
 import java.util.List;
+import java.util.Map;
 
 import io.eventlake.deadletter.NewDeadLetter;
 import io.eventlake.event.Event;
+import io.eventlake.forward.TopicPartitionKey;
 
-/** What the store step decided, for the steps after the transaction committed. */
-record StorePlan(
+/**
+ * What storing a batch decided, for the step after the transaction committed: the events to forward, the
+ * dead letters to publish, and the offsets the batch covers per partition (forwarded up to them once done).
+ */
+public record StorePlan(
         List<Event> toForward,
         List<NewDeadLetter> deadLettersToPublish,
         List<Integer> deadLetterAttempts,
-        IngestOutcome outcome) {
+        IngestOutcome outcome,
+        Map<TopicPartitionKey, Long> forwardedUpTo) {
+
+    StorePlan withForwardedUpTo(Map<TopicPartitionKey, Long> offsets) {
+        return new StorePlan(toForward, deadLettersToPublish, deadLetterAttempts, outcome, offsets);
+    }
 }

@@ -6,9 +6,6 @@ public final class Channels {
     /** Every topic matching the ingest pattern, consumed in batches. */
     public static final String INGEST = "ingest";
 
-    /** Clean topics; the topic of each record is chosen per event. */
-    public static final String FORWARD = "forward";
-
     /** Copies of dead letters, with their reason in headers. */
     public static final String DEAD_LETTERS = "dead-letters";
 

@@ -1,6 +1,8 @@
 package io.eventlake.metrics;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +31,9 @@ public class IngestMetrics {
     @Inject
     MeterRegistry registry;
 
+    /** Per stream; looked up once per event, so kept here rather than rebuilt through the registry each time. */
+    private final Map<String, DistributionSummary> endToEnd = new ConcurrentHashMap<>();
+
     public void record(IngestOutcome outcome) {
         outcome.storedByStream().forEach((stream, n) -> ingested(stream, "stored").increment(n));
         outcome.duplicatesByStream().forEach((stream, n) -> ingested(stream, "duplicate").increment(n));
@@ -47,9 +52,9 @@ public class IngestMetrics {
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
         long now = System.currentTimeMillis();
         for (Event event : forwarded) {
-            DistributionSummary.builder("eventlake.end_to_end.latency").baseUnit("milliseconds")
-                    .description("From the event's time to its forward")
-                    .tag("stream", event.stream()).register(registry)
+            endToEnd.computeIfAbsent(event.stream(), stream -> DistributionSummary.builder("eventlake.end_to_end.latency")
+                    .baseUnit("milliseconds").description("From the event's time to its forward")
+                    .tag("stream", stream).register(registry))
                     .record(Math.max(0, now - event.time().toInstant().toEpochMilli()));
         }
     }
