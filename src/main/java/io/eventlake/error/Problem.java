@@ -1,9 +1,10 @@
 package io.eventlake.error;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** An RFC 9457 problem details body ({@code application/problem+json}). */
 @RegisterForReflection

@@ -1,7 +1,8 @@
 package io.eventlake.error;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * One thing wrong with a request: {@code pointer} is a JSON pointer into the body, {@code parameter} the

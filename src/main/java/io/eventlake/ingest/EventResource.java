@@ -1,7 +1,6 @@
 package io.eventlake.ingest;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;

@@ -1,7 +1,8 @@
 package io.eventlake.lake;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * One page of events. {@code next} is the cursor to pass as {@code after} for the following page; it is

@@ -1,10 +1,11 @@
 package io.eventlake.lake;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.OffsetDateTime;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** An event as the API shows it: CloudEvents attribute names, plus the stream and when the lake stored it. */
 @RegisterForReflection

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
@@ -79,7 +78,8 @@ class IngestPipelineTest {
         kafka.sendAll(records);
 
         await().atMost(PATIENCE).until(() -> countOfType(stream + ".updated") == 1000);
-        List<ConsumerRecord<byte[], byte[]>> forwarded = kafka.readAll("clean." + stream, 1000, Duration.ofSeconds(3), PATIENCE);
+        List<ConsumerRecord<byte[], byte[]>> forwarded = kafka.readAll("clean." + stream, 1000, Duration.ofSeconds(3),
+                PATIENCE);
 
         assertThat(countOfType(stream + ".updated")).isEqualTo(1000);
         assertThat(LakeDatabase.count("select count(distinct event_id) from lake_event where type = ?", stream + ".updated"))

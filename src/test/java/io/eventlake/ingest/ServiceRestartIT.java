@@ -83,7 +83,8 @@ class ServiceRestartIT {
         service.close();
 
         assertThat(countOfType(type)).isEqualTo(EVENTS);
-        assertThat(LakeDatabase.count("select count(distinct event_id) from lake_event where type = ?", type)).isEqualTo(EVENTS);
+        assertThat(LakeDatabase.count("select count(distinct event_id) from lake_event where type = ?", type))
+                .isEqualTo(EVENTS);
         Set<String> forwardedIds = new HashSet<>();
         forwarded.forEach(r -> forwardedIds.add(IngestPipelineTest.header(r, "ce_id")));
         assertThat(forwardedIds).as("every event forwarded").hasSize(EVENTS);
