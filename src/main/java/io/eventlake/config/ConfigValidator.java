@@ -1,0 +1,69 @@
+package io.eventlake.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Refuses to start on settings that would silently lose or misroute events, naming each one, instead of
+ * running with them.
+ */
+public class ConfigValidator {
+
+    @Inject
+    EventLakeConfig config;
+
+    void onStart(@Observes StartupEvent event) {
+        List<String> problems = check(config);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("EL0010 invalid configuration:\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
+    /** Every problem of the configuration; empty when it is sound. */
+    static List<String> check(EventLakeConfig config) {
+        List<String> problems = new ArrayList<>();
+        Pattern ingest = null;
+        try {
+            ingest = Pattern.compile(config.ingest().topicPattern());
+        } catch (PatternSyntaxException e) {
+            problems.add("eventlake.ingest.topic-pattern is not a regular expression: " + e.getDescription());
+        }
+        String httpTopic = config.http().ingestTopic();
+        if (ingest != null && !ingest.matcher(httpTopic).matches()) {
+            problems.add("eventlake.http.ingest-topic '" + httpTopic + "' does not match eventlake.ingest.topic-pattern '"
+                    + config.ingest().topicPattern() + "': events posted over HTTP would never be ingested");
+        }
+        String cleanExample = config.forward().topicPrefix() + "example";
+        if (ingest != null && ingest.matcher(cleanExample).matches()) {
+            problems.add("eventlake.forward.topic-prefix '" + config.forward().topicPrefix()
+                    + "' makes clean topics match eventlake.ingest.topic-pattern: forwarded events would be ingested again");
+        }
+        if (config.deadLetter().topic().isBlank()) {
+            problems.add("eventlake.dead-letter.topic is empty");
+        } else if (ingest != null && ingest.matcher(config.deadLetter().topic()).matches()) {
+            problems.add("eventlake.dead-letter.topic '" + config.deadLetter().topic()
+                    + "' matches eventlake.ingest.topic-pattern: dead letters would be ingested again");
+        }
+        if (config.http().maxBatchSize() < 1) {
+            problems.add("eventlake.http.max-batch-size must be at least 1");
+        }
+        if (config.http().maxBodyBytes() < 1) {
+            problems.add("eventlake.http.max-body-bytes must be at least 1");
+        }
+        if (config.http().defaultPageSize() < 1 || config.http().defaultPageSize() > config.http().maxPageSize()) {
+            problems.add("eventlake.http.default-page-size must be between 1 and eventlake.http.max-page-size ("
+                    + config.http().maxPageSize() + ")");
+        }
+        if (config.ingest().maxRetries() < 0) {
+            problems.add("eventlake.ingest.max-retries must not be negative");
+        }
+        return problems;
+    }
+}

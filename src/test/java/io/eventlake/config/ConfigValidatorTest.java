@@ -1,0 +1,49 @@
+package io.eventlake.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+class ConfigValidatorTest {
+
+    @Test
+    void theDefaultsAreSound() {
+        assertThat(ConfigValidator.check(config(Map.of()))).isEmpty();
+    }
+
+    @Test
+    void anHttpIngestTopicOutsideThePatternIsRefused() {
+        assertThat(ConfigValidator.check(config(Map.of("eventlake.http.ingest-topic", "http-events"))))
+                .singleElement().asString().contains("would never be ingested");
+    }
+
+    @Test
+    void cleanTopicsThatWouldBeIngestedAgainAreRefused() {
+        assertThat(ConfigValidator.check(config(Map.of("eventlake.forward.topic-prefix", "ingest.clean."))))
+                .singleElement().asString().contains("ingested again");
+    }
+
+    @Test
+    void aBrokenPatternAndBadLimitsAreEachNamed() {
+        assertThat(ConfigValidator.check(config(Map.of("eventlake.ingest.topic-pattern", "ingest.(",
+                "eventlake.http.max-batch-size", "0", "eventlake.http.default-page-size", "5000"))))
+                .hasSize(3)
+                .anySatisfy(p -> assertThat(p).contains("not a regular expression"))
+                .anySatisfy(p -> assertThat(p).contains("max-batch-size"))
+                .anySatisfy(p -> assertThat(p).contains("default-page-size"));
+    }
+
+    private static EventLakeConfig config(Map<String, String> overrides) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(EventLakeConfig.class)
+                .withDefaultValue("eventlake.ingest.topic-pattern", "ingest\\..*")
+                .withSources(new io.smallrye.config.PropertiesConfigSource(overrides, "test", 500))
+                .build();
+        return config.getConfigMapping(EventLakeConfig.class);
+    }
+}
