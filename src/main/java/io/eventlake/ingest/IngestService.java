@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.eventlake.config.EventLakeConfig;
 import io.eventlake.deadletter.DeadLetterPublisher;
 import io.eventlake.deadletter.DeadLetterWriter;
 import io.eventlake.deadletter.NewDeadLetter;
@@ -69,6 +70,9 @@ public class IngestService {
 
     @ConfigProperty(name = "mp.messaging.incoming.ingest.group.id")
     String consumerGroup;
+
+    @Inject
+    EventLakeConfig config;
 
     /**
      * Stores a batch: its events in the lake and its dead letters, in one transaction. What is then to be
@@ -197,7 +201,8 @@ public class IngestService {
 
     private NewDeadLetter toDeadLetter(Extraction.Rejected rejected) {
         IncomingRecord record = rejected.record();
-        String type = record.header("ce_type");
+        // The type, when the record named one, lets operators find its dead letters by type.
+        String type = record.header("ce_type") != null ? record.header("ce_type") : record.header(config.ingest().typeHeader());
         return new NewDeadLetter(record.origin(), consumerGroup, rejected.code().name(), rejected.message(),
                 type, record.key(), record.value(), record.headers(), record.timestamp());
     }

@@ -167,7 +167,7 @@ class IngestPipelineTest {
                 && LakeDatabase.count("select count(*) from dead_letter where source_topic = ?", topic) == 4);
 
         var deadLetters = LakeDatabase.query(
-                "select reason_code, reason, source_offset, payload, consumer_group from dead_letter where source_topic = ? order by source_offset",
+                "select reason_code, reason, source_offset, payload, consumer_group, event_type from dead_letter where source_topic = ? order by source_offset",
                 topic);
         assertThat(deadLetters).extracting(r -> r.get("reason_code"))
                 .containsExactly("NOT_JSON", "MISSING_TYPE", "INVALID_ATTRIBUTE", "STORAGE_REJECTED");
@@ -176,6 +176,7 @@ class IngestPipelineTest {
         assertThat((byte[]) deadLetters.get(3).get("payload")).isEqualTo(nulInString);
         assertThat((String) deadLetters.get(1).get("reason")).contains("event-type");
         assertThat(deadLetters).allSatisfy(r -> assertThat(r.get("consumer_group")).isEqualTo("eventlake-ingest"));
+        assertThat(deadLetters).extracting(r -> r.get("event_type")).containsExactly(type, null, type, type);
 
         var versions = LakeDatabase.query(
                 "select (data->>'version')::int as v from lake_event where type = ? order by seq", type);
