@@ -65,6 +65,11 @@ public class IngestBenchmark {
             values.add(payload(fixture, rental, i));
         }
 
+        // 0. The raw PostgreSQL rates, measured now and again after the ingest runs: the machine is noisy,
+        //    so the ratios use the better of the two (the conservative choice).
+        double insertBefore = rawInsert(keys, values, "raw.updated", "raw", "ingest.raw");
+        double copyBefore = rawCopy(keys, values, "raw.updated", "raw", "ingest.raw");
+
         // 1. Ingest a backlog: the topic holds every event before the service starts, as when a service
         //    catches up; timed from the service being ready until every event is stored and forwarded.
         String stream = "bench" + run;
@@ -91,8 +96,10 @@ public class IngestBenchmark {
         double consumeRate = rawConsume(topic, events);
 
         // 3. Raw PostgreSQL multi-row INSERT and COPY of the same rows into a copy of the lake table.
-        double insertRate = rawInsert(keys, values, type, stream, topic);
-        double copyRate = rawCopy(keys, values, type, stream, topic);
+        double insertAfter = rawInsert(keys, values, type, stream, topic);
+        double copyAfter = rawCopy(keys, values, type, stream, topic);
+        double insertRate = Math.max(insertBefore, insertAfter);
+        double copyRate = Math.max(copyBefore, copyAfter);
 
         // 4. Latency at a fixed rate.
         String latencyStream = "benchlat" + run;
@@ -109,10 +116,12 @@ public class IngestBenchmark {
         System.out.println(serviceSide);
         System.out.printf("raw Kafka consume, same records          %,.0f records/s   ingest/consume: backlog %.0f%%, live %.0f%%%n",
                 consumeRate, 100 * ingest.rate / consumeRate, 100 * live.rate / consumeRate);
-        System.out.printf("raw PostgreSQL multi-row INSERT (500)    %,.0f rows/s      ingest/INSERT:  backlog %.0f%%, live %.0f%%%n",
-                insertRate, 100 * ingest.rate / insertRate, 100 * live.rate / insertRate);
-        System.out.printf("raw PostgreSQL COPY                      %,.0f rows/s      ingest/COPY:    backlog %.0f%%, live %.0f%%%n",
-                copyRate, 100 * ingest.rate / copyRate, 100 * live.rate / copyRate);
+        System.out.printf("raw PostgreSQL multi-row INSERT (500)    %,.0f rows/s      ingest/INSERT:  backlog %.0f%%, live %.0f%%"
+                + "   (best of %,.0f before and %,.0f after)%n", insertRate, 100 * ingest.rate / insertRate, 100 * live.rate / insertRate,
+                insertBefore, insertAfter);
+        System.out.printf("raw PostgreSQL COPY                      %,.0f rows/s      ingest/COPY:    backlog %.0f%%, live %.0f%%"
+                + "   (best of %,.0f before and %,.0f after)%n", copyRate, 100 * ingest.rate / copyRate, 100 * live.rate / copyRate,
+                copyBefore, copyAfter);
         service.destroy();
         service.waitFor();
         System.out.printf("end-to-end latency at %,d events/s for %d s (%,d events, first 5 s not counted):%n",
