@@ -34,7 +34,7 @@ public class DeadLetterWriter {
     private static final String UPSERT = """
             insert into dead_letter (reason_code, reason, event_type, source_topic, source_partition,
                                      source_offset, consumer_group, record_key, payload, headers, record_timestamp)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11)
             on conflict (source_topic, source_partition, source_offset)
             do update set attempts = dead_letter.attempts + 1, reason_code = excluded.reason_code,
                           reason = excluded.reason, updated_at = now()

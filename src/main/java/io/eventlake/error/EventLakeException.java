@@ -1,6 +1,7 @@
 package io.eventlake.error;
 
 import java.util.List;
+import java.util.Map;
 
 /** A domain error that becomes a problem response; each subtype fixes its status and title. */
 public abstract class EventLakeException extends RuntimeException {
@@ -18,5 +19,10 @@ public abstract class EventLakeException extends RuntimeException {
 
     public List<Violation> violations() {
         return violations;
+    }
+
+    /** Extension members of the problem body; none by default. */
+    public Map<String, Object> extensions() {
+        return Map.of();
     }
 }

@@ -1,6 +1,7 @@
 package io.eventlake.error;
 
 import java.util.List;
+import java.util.Map;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -18,7 +19,7 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response domain(EventLakeException e) {
-        return problem(e.status(), e.title(), e.getMessage(), e.violations());
+        return problem(e.status(), e.title(), e.getMessage(), e.violations(), e.extensions());
     }
 
     @ServerExceptionMapper
@@ -45,9 +46,14 @@ public class ProblemMapper {
     }
 
     public static Response problem(int status, String title, String detail, List<Violation> violations) {
+        return problem(status, title, detail, violations, Map.of());
+    }
+
+    public static Response problem(int status, String title, String detail, List<Violation> violations,
+            Map<String, Object> extensions) {
         return Response.status(status)
                 .type(Problem.MEDIA_TYPE)
-                .entity(new Problem("about:blank", title, status, detail, violations))
+                .entity(new Problem("about:blank", title, status, detail, violations, extensions))
                 .build();
     }
 }

@@ -167,7 +167,9 @@ class IngestPipelineTest {
                 && LakeDatabase.count("select count(*) from dead_letter where source_topic = ?", topic) == 4);
 
         var deadLetters = LakeDatabase.query(
-                "select reason_code, reason, source_offset, payload, consumer_group, event_type from dead_letter where source_topic = ? order by source_offset",
+                "select reason_code, reason, source_offset, payload, consumer_group, event_type, jsonb_typeof(headers) as headers_type, "
+                        + "headers->0->>'name' as first_header, headers->0->>'value' as first_value "
+                        + "from dead_letter where source_topic = ? order by source_offset",
                 topic);
         assertThat(deadLetters).extracting(r -> r.get("reason_code"))
                 .containsExactly("NOT_JSON", "MISSING_TYPE", "INVALID_ATTRIBUTE", "STORAGE_REJECTED");
@@ -177,6 +179,9 @@ class IngestPipelineTest {
         assertThat((String) deadLetters.get(1).get("reason")).contains("event-type");
         assertThat(deadLetters).allSatisfy(r -> assertThat(r.get("consumer_group")).isEqualTo("eventlake-ingest"));
         assertThat(deadLetters).extracting(r -> r.get("event_type")).containsExactly(type, null, type, type);
+        assertThat(deadLetters).extracting(r -> r.get("headers_type")).containsOnly("array");
+        assertThat(deadLetters.get(0).get("first_header")).isEqualTo("event-type");
+        assertThat(deadLetters.get(0).get("first_value")).isEqualTo(type);
 
         var versions = LakeDatabase.query(
                 "select (data->>'version')::int as v from lake_event where type = ? order by seq", type);

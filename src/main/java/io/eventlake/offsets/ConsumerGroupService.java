@@ -1,0 +1,356 @@
+package io.eventlake.offsets;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.jboss.logging.Logger;
+
+import io.eventlake.error.ConflictException;
+import io.eventlake.error.InvalidRequestException;
+import io.eventlake.error.NotFoundException;
+import io.eventlake.error.Violation;
+import io.eventlake.offsets.ConsumerGroupRequests.Scope;
+import io.eventlake.offsets.ConsumerGroupRequests.TopicPartitionRef;
+import io.eventlake.offsets.ConsumerGroupViews.GroupDetail;
+import io.eventlake.offsets.ConsumerGroupViews.GroupSummary;
+import io.eventlake.offsets.ConsumerGroupViews.PartitionLag;
+import io.eventlake.offsets.ConsumerGroupViews.ResetResult;
+
+/**
+ * Consumer groups through the Kafka Admin API: their members, committed offsets and lag, and offset
+ * resets and copies with Kafka's own semantics. Offsets of a group with members are never changed: the
+ * members would overwrite them with their own positions on the next commit.
+ * <p>
+ * Blocking: it waits for the Admin client's futures, so it is called from worker threads only (the REST
+ * methods that use it return plain values, which Quarkus REST runs on workers). These are operator calls,
+ * rare and short, never on the ingest path.
+ */
+@ApplicationScoped
+public class ConsumerGroupService {
+
+    private static final Logger LOG = Logger.getLogger(ConsumerGroupService.class);
+
+    @Inject
+    Admin admin;
+
+    @Inject
+    RecordTimestamps timestamps;
+
+    @Inject
+    OffsetChangeRepository changes;
+
+    public List<GroupSummary> list() {
+        Collection<ConsumerGroupListing> listings = get(admin.listConsumerGroups().all());
+        List<String> ids = listings.stream().map(ConsumerGroupListing::groupId).sorted().toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<String, ConsumerGroupDescription> descriptions = get(admin.describeConsumerGroups(ids).all());
+        List<GroupSummary> summaries = new ArrayList<>();
+        for (String id : ids) {
+            Map<TopicPartition, OffsetAndMetadata> committed = committed(id);
+            Map<TopicPartition, Long> ends = endOffsets(committed.keySet());
+            long lag = 0;
+            for (var entry : committed.entrySet()) {
+                lag += Math.max(0, ends.getOrDefault(entry.getKey(), 0L) - entry.getValue().offset());
+            }
+            ConsumerGroupDescription description = descriptions.get(id);
+            summaries.add(new GroupSummary(id, stateOf(description), description.members().size(),
+                    committed.keySet().stream().map(TopicPartition::topic).distinct().sorted().toList(), lag));
+        }
+        return summaries;
+    }
+
+    public GroupDetail describe(String group) {
+        ConsumerGroupDescription description = requireGroup(group);
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
+        Set<TopicPartition> partitions = new TreeSet<>(Comparator.comparing(TopicPartition::topic)
+                .thenComparing(TopicPartition::partition));
+        partitions.addAll(committed.keySet());
+        description.members().forEach(m -> partitions.addAll(m.assignment().topicPartitions()));
+        Map<TopicPartition, Long> ends = endOffsets(partitions);
+        List<PartitionLag> lags = new ArrayList<>();
+        long total = 0;
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata offset = committed.get(tp);
+            long end = ends.getOrDefault(tp, 0L);
+            long lag = offset == null ? 0 : Math.max(0, end - offset.offset());
+            total += lag;
+            Long lagMillis = offset == null ? null : timestamps.lagMillis(tp, offset.offset(), end);
+            lags.add(new PartitionLag(tp.topic(), tp.partition(), offset == null ? null : offset.offset(), end, lag,
+                    lagMillis));
+        }
+        return new GroupDetail(group, stateOf(description), members(description), lags, total);
+    }
+
+    public ResetResult reset(String group, ResetStrategy strategy, String value, Scope scope, boolean execute,
+            String requestedBy) {
+        ConsumerGroupDescription description = requireGroup(group);
+        // Like Kafka's tool, even a dry run is refused: a plan for a running group is stale at once.
+        refuseIfActive(group, description);
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
+        List<TopicPartition> partitions = resolveScope(group, scope, committed);
+        Map<TopicPartition, Long> starts = offsets(partitions, OffsetSpec.earliest());
+        Map<TopicPartition, Long> ends = offsets(partitions, OffsetSpec.latest());
+        List<PartitionOffsets> positions = partitions.stream().map(tp -> new PartitionOffsets(tp.topic(), tp.partition(),
+                committed.containsKey(tp) ? committed.get(tp).offset() : null, starts.get(tp), ends.get(tp))).toList();
+
+        Map<String, Long> forTime = Map.of();
+        long number = 0;
+        switch (strategy) {
+            case TO_DATETIME -> forTime = offsetsForTime(partitions, parseDateTime(value));
+            case BY_DURATION -> forTime = offsetsForTime(partitions, Instant.now().minus(parseDuration(value)));
+            case TO_OFFSET, SHIFT_BY -> number = parseNumber(value);
+            default -> {
+            }
+        }
+        List<PlannedOffset> plan;
+        try {
+            plan = OffsetResetPlanner.plan(strategy, positions, forTime, number);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(Violation.atPointer("/strategy", e.getMessage()));
+        }
+        if (execute) {
+            apply(group, description, plan);
+            changes.record(group, "reset", strategy.option(), value, null, plan, requestedBy);
+        }
+        return new ResetResult(group, "reset", strategy.option(), value, null, execute, plan);
+    }
+
+    public ResetResult copy(String group, String fromGroup, Scope scope, boolean execute, String requestedBy) {
+        Map<TopicPartition, OffsetAndMetadata> source = committed(fromGroup);
+        if (source.isEmpty()) {
+            throw new NotFoundException("Consumer group '" + fromGroup + "' has no committed offsets to copy.");
+        }
+        ConsumerGroupDescription description = describeOrNull(group);
+        refuseIfActive(group, description);
+        Map<TopicPartition, OffsetAndMetadata> current = committed(group);
+        List<TopicPartition> partitions = resolveScope(fromGroup, scope, source);
+        List<PlannedOffset> plan = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata from = source.get(tp);
+            if (from == null) {
+                throw new InvalidRequestException(Violation.atPointer("/scope",
+                        "group '" + fromGroup + "' has no committed offset on " + tp));
+            }
+            plan.add(new PlannedOffset(tp.topic(), tp.partition(), current.containsKey(tp) ? current.get(tp).offset() : null,
+                    from.offset()));
+        }
+        if (execute) {
+            apply(group, description, plan);
+            changes.record(group, "copy", null, null, fromGroup, plan, requestedBy);
+        }
+        return new ResetResult(group, "copy", null, null, fromGroup, execute, plan);
+    }
+
+    /** Applies a plan, reads the offsets back and checks them: the returned plan is what Kafka now holds. */
+    private void apply(String group, ConsumerGroupDescription description, List<PlannedOffset> plan) {
+        refuseIfActive(group, description);
+        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        plan.forEach(p -> offsets.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(p.newOffset())));
+        get(admin.alterConsumerGroupOffsets(group, offsets).all());
+        Map<TopicPartition, OffsetAndMetadata> readBack = committed(group);
+        for (var entry : offsets.entrySet()) {
+            OffsetAndMetadata stored = readBack.get(entry.getKey());
+            if (stored == null || stored.offset() != entry.getValue().offset()) {
+                throw new ConflictException("Offsets of '" + group + "' were changed but read back differently on "
+                        + entry.getKey() + ": expected " + entry.getValue().offset() + ", found "
+                        + (stored == null ? "none" : stored.offset()) + ". Was the group started meanwhile?");
+            }
+        }
+        LOG.infof("EL0301 offsets of group %s set on %d partition(s)", group, plan.size());
+    }
+
+    private void refuseIfActive(String group, ConsumerGroupDescription description) {
+        if (description != null && !description.members().isEmpty()) {
+            throw new ActiveGroupException(group, stateOf(description), members(description));
+        }
+    }
+
+    private List<TopicPartition> resolveScope(String group, Scope scope, Map<TopicPartition, OffsetAndMetadata> committed) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        if (scope != null && scope.partitions() != null && !scope.partitions().isEmpty()) {
+            Map<String, TopicDescription> topics = describeTopics(
+                    scope.partitions().stream().map(TopicPartitionRef::topic).distinct().toList(), "/scope/partitions");
+            for (int i = 0; i < scope.partitions().size(); i++) {
+                TopicPartitionRef ref = scope.partitions().get(i);
+                if (ref.partition() == null || ref.partition() < 0
+                        || ref.partition() >= topics.get(ref.topic()).partitions().size()) {
+                    throw new InvalidRequestException(Violation.atPointer("/scope/partitions/" + i + "/partition",
+                            "topic '" + ref.topic() + "' has " + topics.get(ref.topic()).partitions().size() + " partitions"));
+                }
+                partitions.add(new TopicPartition(ref.topic(), ref.partition()));
+            }
+        } else if (scope != null && scope.topics() != null && !scope.topics().isEmpty()) {
+            describeTopics(scope.topics(), "/scope/topics").values().forEach(
+                    topic -> topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition()))));
+        } else {
+            if (committed.isEmpty()) {
+                throw new InvalidRequestException(Violation.atPointer("/scope",
+                        "group '" + group + "' has no committed offsets; name the topics or partitions to set"));
+            }
+            partitions.addAll(committed.keySet());
+        }
+        partitions.sort(Comparator.comparing(TopicPartition::topic).thenComparing(TopicPartition::partition));
+        return partitions.stream().distinct().toList();
+    }
+
+    private Map<String, TopicDescription> describeTopics(List<String> names, String pointer) {
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i) == null || names.get(i).isBlank()) {
+                throw new InvalidRequestException(Violation.atPointer(pointer + "/" + i, "a topic name is required"));
+            }
+        }
+        try {
+            return admin.describeTopics(names).allTopicNames().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new NotFoundException("Unknown topic among " + names + ".");
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ConsumerGroupDescription requireGroup(String group) {
+        ConsumerGroupDescription description = describeOrNull(group);
+        if (description == null) {
+            throw new NotFoundException("No consumer group '" + group + "'.");
+        }
+        return description;
+    }
+
+    /** The group's description, or null when Kafka knows no such group (no members, no offsets). */
+    private ConsumerGroupDescription describeOrNull(String group) {
+        try {
+            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+            if (description.groupState() == GroupState.DEAD && committed(group).isEmpty()) {
+                return null;
+            }
+            return description;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return null;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> committed(String group) {
+        Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+        get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()).forEach((tp, offset) -> {
+            if (offset != null) {
+                committed.put(tp, offset);
+            }
+        });
+        return committed;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
+        return offsets(partitions, OffsetSpec.latest());
+    }
+
+    private Map<TopicPartition, Long> offsets(Collection<TopicPartition> partitions, OffsetSpec spec) {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(tp -> request.put(tp, spec));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        get(admin.listOffsets(request).all()).forEach((tp, info) -> offsets.put(tp, info.offset()));
+        return offsets;
+    }
+
+    private Map<String, Long> offsetsForTime(List<TopicPartition> partitions, Instant instant) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(tp -> request.put(tp, OffsetSpec.forTimestamp(instant.toEpochMilli())));
+        Map<String, Long> found = new HashMap<>();
+        Map<TopicPartition, ListOffsetsResultInfo> result = get(admin.listOffsets(request).all());
+        // Kafka answers -1 when no record is at or after the timestamp.
+        result.forEach((tp, info) -> found.put(OffsetResetPlanner.key(tp.topic(), tp.partition()),
+                info.offset() < 0 ? null : info.offset()));
+        return found;
+    }
+
+    private static List<GroupMember> members(ConsumerGroupDescription description) {
+        return description.members().stream().map(m -> new GroupMember(m.consumerId(), m.clientId(), m.host(),
+                m.assignment().topicPartitions().stream().map(TopicPartition::toString).sorted().toList())).toList();
+    }
+
+    private static String stateOf(ConsumerGroupDescription description) {
+        return description.groupState().toString();
+    }
+
+    static Instant parseDateTime(String value) {
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new InvalidRequestException(Violation.atPointer("/value",
+                    "to-datetime needs an ISO-8601 date-time with offset, such as 2025-06-12T08:00:00Z"));
+        }
+    }
+
+    static Duration parseDuration(String value) {
+        try {
+            Duration duration = Duration.parse(value);
+            if (duration.isNegative()) {
+                throw new InvalidRequestException(Violation.atPointer("/value", "by-duration needs a positive duration"));
+            }
+            return duration;
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new InvalidRequestException(Violation.atPointer("/value",
+                    "by-duration needs an ISO-8601 duration, such as PT30M or P1DT2H"));
+        }
+    }
+
+    static long parseNumber(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new InvalidRequestException(Violation.atPointer("/value", "a whole number is required"));
+        }
+    }
+
+    private static <T> T get(KafkaFuture<T> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka refused the request: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
