@@ -111,6 +111,27 @@ class EventResourceTest {
     }
 
     @Test
+    void aRetriedPostWithTheSameIdStoresTheEventOnce() {
+        String stream = IngestPipelineTest.uniqueStream();
+        String type = stream + ".updated";
+        String id = UUID.randomUUID().toString();
+        String event = "{\"id\":\"" + id + "\",\"source\":\"/tests\",\"type\":\"" + type
+                + "\",\"subject\":\"Rental-5\",\"data\":{\"version\":1}}";
+        given().contentType(ContentType.JSON).body(event).post("/events").then().statusCode(202);
+        given().contentType(ContentType.JSON).body(event).post("/events").then().statusCode(202);
+        // Same subject, so same partition and behind the two posts: once it is stored, both were handled.
+        given().contentType(ContentType.JSON)
+                .body("{\"type\":\"" + type + "\",\"subject\":\"Rental-5\",\"data\":{\"version\":2}}")
+                .post("/events").then().statusCode(202);
+
+        await().atMost(PATIENCE).untilAsserted(() -> given().queryParam("type", type).get("/events")
+                .then().statusCode(200).body("events.data.version", hasItem(2)));
+        given().queryParam("type", type).get("/events").then()
+                .body("events.id.findAll { it == '" + id + "' }.size()", equalTo(1))
+                .body("events.size()", equalTo(2));
+    }
+
+    @Test
     void aBodyThatIsNotJsonIsRefusedWith400() {
         given().contentType(ContentType.JSON).body("{\"type\": ").post("/events")
                 .then().statusCode(400).contentType("application/problem+json")
