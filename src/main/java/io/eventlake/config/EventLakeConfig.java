@@ -1,7 +1,13 @@
 package io.eventlake.config;
 
+import java.util.Map;
+import java.util.Optional;
+
+import io.eventlake.schema.UnknownTypePolicy;
+import io.eventlake.schema.compatibility.CompatibilityLevel;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /**
  * Every setting of Event Lake, under the {@code eventlake} prefix. Kafka and datasource settings stay
@@ -17,6 +23,8 @@ public interface EventLakeConfig {
     DeadLetter deadLetter();
 
     Http http();
+
+    Schema schema();
 
     interface Ingest {
         /**
@@ -88,5 +96,37 @@ public interface EventLakeConfig {
          */
         @WithDefault("ingest.http")
         String ingestTopic();
+    }
+
+    interface Schema {
+        /**
+         * Compatibility level of a type that has none set ({@code PUT /schemas/{type}/compatibility}):
+         * BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE.
+         */
+        @WithDefault("BACKWARD")
+        CompatibilityLevel defaultCompatibility();
+
+        /**
+         * What happens to an event whose type has no registered schema: {@code accept} stores it unvalidated
+         * (its schema version stays empty), {@code reject} makes it a dead letter ({@code UNKNOWN_TYPE}) and
+         * refuses it over HTTP. Streams may override it.
+         */
+        @WithDefault("accept")
+        UnknownTypePolicy unknownTypePolicy();
+
+        /** Per-stream settings, e.g. {@code eventlake.schema.stream."rental".unknown-type-policy=reject}. */
+        @WithName("stream")
+        Map<String, StreamSchema> streams();
+
+        interface StreamSchema {
+            /** Overrides {@code eventlake.schema.unknown-type-policy} for this stream. */
+            Optional<UnknownTypePolicy> unknownTypePolicy();
+        }
+
+        /** The policy for types without a schema in this stream. */
+        default UnknownTypePolicy unknownTypePolicyOf(String stream) {
+            StreamSchema settings = streams().get(stream);
+            return settings == null ? unknownTypePolicy() : settings.unknownTypePolicy().orElse(unknownTypePolicy());
+        }
     }
 }

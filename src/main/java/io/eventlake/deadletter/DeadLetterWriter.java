@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.eventlake.error.Violation;
 import io.eventlake.ingest.IncomingRecord.RecordHeader;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -33,11 +34,12 @@ public class DeadLetterWriter {
 
     private static final String UPSERT = """
             insert into dead_letter (reason_code, reason, event_type, source_topic, source_partition,
-                                     source_offset, consumer_group, record_key, payload, headers, record_timestamp)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11)
+                                     source_offset, consumer_group, record_key, payload, headers, record_timestamp,
+                                     violations)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11, $12::text::jsonb)
             on conflict (source_topic, source_partition, source_offset)
             do update set attempts = dead_letter.attempts + 1, reason_code = excluded.reason_code,
-                          reason = excluded.reason, updated_at = now()
+                          reason = excluded.reason, violations = excluded.violations, updated_at = now()
             returning attempts
             """;
 
@@ -70,7 +72,18 @@ public class DeadLetterWriter {
                 .addBuffer(d.payload() == null ? null : Buffer.buffer(d.payload()))
                 .addString(headersJson(d.headers()))
                 .addOffsetDateTime(d.timestamp() < 0 ? null
-                        : OffsetDateTime.ofInstant(Instant.ofEpochMilli(d.timestamp()), ZoneOffset.UTC));
+                        : OffsetDateTime.ofInstant(Instant.ofEpochMilli(d.timestamp()), ZoneOffset.UTC))
+                .addString(violationsJson(d.violations()));
+    }
+
+    /** The violations as [{pointer, message}], or null when the reason was not a schema violation. */
+    String violationsJson(List<Violation> violations) {
+        if (violations == null || violations.isEmpty()) {
+            return null;
+        }
+        ArrayNode array = mapper.createArrayNode();
+        violations.forEach(v -> array.addObject().put("pointer", v.pointer()).put("message", v.message()));
+        return array.toString();
     }
 
     /**

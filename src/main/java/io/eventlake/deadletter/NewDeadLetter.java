@@ -2,6 +2,7 @@ package io.eventlake.deadletter;
 
 import java.util.List;
 
+import io.eventlake.error.Violation;
 import io.eventlake.event.RecordOrigin;
 import io.eventlake.ingest.IncomingRecord.RecordHeader;
 
@@ -15,5 +16,6 @@ public record NewDeadLetter(
         byte[] key,
         byte[] payload,
         List<RecordHeader> headers,
-        long timestamp) {
+        long timestamp,
+        List<Violation> violations) {
 }

@@ -155,7 +155,8 @@ public final class EnvelopeExtractor {
                 dataContentType,
                 dataSchema,
                 data,
-                origin);
+                origin,
+                null);
         return new Extraction.Extracted(record, event);
     }
 

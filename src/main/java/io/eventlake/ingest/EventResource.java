@@ -3,6 +3,7 @@ package io.eventlake.ingest;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -30,11 +31,16 @@ import io.eventlake.config.EventLakeConfig;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.PayloadTooLargeException;
 import io.eventlake.error.Violation;
+import io.eventlake.event.StreamNaming;
 import io.eventlake.lake.EventCursor;
 import io.eventlake.lake.EventPage;
 import io.eventlake.lake.EventQuery;
 import io.eventlake.lake.EventView;
 import io.eventlake.lake.LakeQueryService;
+import io.eventlake.schema.EventValidator;
+import io.eventlake.schema.EventValidator.Invalid;
+import io.eventlake.schema.EventValidator.Verdict;
+import io.eventlake.schema.SchemaViolationException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
@@ -55,6 +61,9 @@ public class EventResource {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    EventValidator validator;
+
     /** The accepted events, by their idempotency key. */
     @RegisterForReflection
     public record Accepted(List<AcceptedEvent> accepted) {
@@ -73,12 +82,39 @@ public class EventResource {
     @APIResponse(responseCode = "202", description = "Durable and on its way to the lake")
     @APIResponse(responseCode = "400", description = "Not JSON, or an event is malformed (problem+json lists each field)")
     @APIResponse(responseCode = "413", description = "Body or batch above the configured limit")
+    @APIResponse(responseCode = "422", description = "An event does not match its type's schema, or its type is unknown "
+            + "where unknown types are rejected; every violation listed as {pointer, message}")
     public Uni<Response> post(byte[] body) {
         if (body.length > config.http().maxBodyBytes()) {
             throw new PayloadTooLargeException("The body holds " + body.length + " bytes; the limit is "
                     + config.http().maxBodyBytes() + ".");
         }
-        List<HttpEvent> events = new HttpEventParser(config.http().maxBatchSize()).parse(readJson(body));
+        JsonNode json = readJson(body);
+        List<HttpEvent> events = new HttpEventParser(config.http().maxBatchSize()).parse(json);
+        return validator.ready().flatMap(ready -> {
+            checkSchemas(events, json.isArray());
+            return publish(events);
+        });
+    }
+
+    /** Refuses the request (422) when any event breaks its type's schema, listing every violation. */
+    private void checkSchemas(List<HttpEvent> events, boolean batch) {
+        List<Violation> violations = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            HttpEvent event = events.get(i);
+            Verdict verdict = validator.validateNode(event.type(), StreamNaming.streamOf(event.type()), event.dataSchema(),
+                    event.data());
+            if (verdict instanceof Invalid invalid) {
+                String prefix = (batch ? "/" + i : "") + ("UNKNOWN_TYPE".equals(invalid.code()) ? "/type" : "/data");
+                invalid.violations().forEach(v -> violations.add(Violation.atPointer(prefix + v.pointer(), v.message())));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new SchemaViolationException(violations);
+        }
+    }
+
+    private Uni<Response> publish(List<HttpEvent> events) {
         List<AcceptedEvent> accepted = events.stream()
                 .map(e -> new AcceptedEvent(e.id(), e.source(), e.type(), e.subject())).toList();
         return httpIngest.publish(events).map(x -> {

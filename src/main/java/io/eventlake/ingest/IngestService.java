@@ -26,6 +26,10 @@ import io.eventlake.forward.Forwarder;
 import io.eventlake.forward.TopicPartitionKey;
 import io.eventlake.lake.LakeWriter;
 import io.eventlake.metrics.IngestMetrics;
+import io.eventlake.schema.EventValidator;
+import io.eventlake.schema.EventValidator.Invalid;
+import io.eventlake.schema.EventValidator.Valid;
+import io.eventlake.schema.EventValidator.Verdict;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -68,6 +72,9 @@ public class IngestService {
     @Inject
     IngestMetrics metrics;
 
+    @Inject
+    EventValidator validator;
+
     @ConfigProperty(name = "mp.messaging.incoming.ingest.group.id")
     String consumerGroup;
 
@@ -79,10 +86,38 @@ public class IngestService {
      * forwarded and published is in the returned plan; nothing has been sent yet.
      */
     public Uni<StorePlan> store(List<IncomingRecord> records) {
-        List<Extraction> extractions = new ArrayList<>(records.size());
-        for (IncomingRecord record : records) {
-            extractions.add(extractor.extract(record));
+        // Schemas must be loaded before the first event is judged against them.
+        return validator.ready().flatMap(ready -> {
+            List<Extraction> extractions = new ArrayList<>(records.size());
+            for (IncomingRecord record : records) {
+                extractions.add(validated(extractor.extract(record)));
+            }
+            return storeValidated(records, extractions);
+        });
+    }
+
+    /**
+     * An extracted event checked against its type's schema: the same event with the version it matched, or
+     * a rejection with every violation. Also used by the dead-letter redrive, against the current schemas.
+     */
+    public Extraction validated(Extraction extraction) {
+        if (!(extraction instanceof Extraction.Extracted extracted)) {
+            return extraction;
         }
+        Event event = extracted.event();
+        Verdict verdict = validator.validate(event.type(), event.stream(), event.dataSchema(), event.data());
+        if (verdict instanceof Valid valid) {
+            return new Extraction.Extracted(extraction.record(), event.withSchemaVersion(valid.version()));
+        }
+        if (verdict instanceof Invalid invalid) {
+            metrics.rejected(event.stream(), invalid.code());
+            return new Extraction.Rejected(extraction.record(), RejectionCode.valueOf(invalid.code()), invalid.summary(),
+                    invalid.violations());
+        }
+        return extraction;
+    }
+
+    private Uni<StorePlan> storeValidated(List<IncomingRecord> records, List<Extraction> extractions) {
         long start = System.nanoTime();
         return storeExtracted(extractions)
                 // One event PostgreSQL refuses (say a JSON string with \u0000) must not block the batch:
@@ -204,7 +239,7 @@ public class IngestService {
         // The type, when the record named one, lets operators find its dead letters by type.
         String type = record.header("ce_type") != null ? record.header("ce_type") : record.header(config.ingest().typeHeader());
         return new NewDeadLetter(record.origin(), consumerGroup, rejected.code().name(), rejected.message(),
-                type, record.key(), record.value(), record.headers(), record.timestamp());
+                type, record.key(), record.value(), record.headers(), record.timestamp(), rejected.violations());
     }
 
     private static Map<TopicPartitionKey, Long> highestOffsets(List<IncomingRecord> records) {

@@ -8,6 +8,10 @@ public enum RejectionCode {
     MISSING_TYPE,
     /** A CloudEvents attribute has the wrong form (a time that is not RFC 3339, a non-string id). */
     INVALID_ATTRIBUTE,
+    /** The data does not match its type's schema (the violations are stored with the dead letter). */
+    SCHEMA_VIOLATION,
+    /** No schema is registered for the type and its stream rejects unknown types. */
+    UNKNOWN_TYPE,
     /** PostgreSQL refused to store the event (for example a JSON string holding \u0000). */
     STORAGE_REJECTED
 }

@@ -61,4 +61,8 @@ public class LakeEvent extends PanacheEntityBase {
 
     @Column(name = "source_offset")
     public Long sourceOffset;
+
+    /** The version of its type's schema the event matched; null when its type had no schema. */
+    @Column(name = "schema_version")
+    public Integer schemaVersion;
 }

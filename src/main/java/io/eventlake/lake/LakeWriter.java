@@ -28,11 +28,12 @@ public class LakeWriter {
 
     private static final String INSERT = """
             insert into lake_event (source, event_id, type, stream, event_key, event_time, content_type,
-                                    data_schema, data, source_topic, source_partition, source_offset)
-            select s, i, t, st, k, tm, ct, ds, d::jsonb, tp, p, o
+                                    data_schema, data, source_topic, source_partition, source_offset,
+                                    schema_version)
+            select s, i, t, st, k, tm, ct, ds, d::jsonb, tp, p, o, sv
             from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                        $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::bigint[])
-                 with ordinality as u(s, i, t, st, k, tm, ct, ds, d, tp, p, o, ord)
+                        $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::bigint[], $13::int[])
+                 with ordinality as u(s, i, t, st, k, tm, ct, ds, d, tp, p, o, sv, ord)
             order by ord
             on conflict (event_id, source) do nothing
             returning source, event_id
@@ -55,7 +56,7 @@ public class LakeWriter {
                 key = new String[n], contentType = new String[n], dataSchema = new String[n],
                 data = new String[n], topic = new String[n];
         OffsetDateTime[] time = new OffsetDateTime[n];
-        Integer[] partition = new Integer[n];
+        Integer[] partition = new Integer[n], schemaVersion = new Integer[n];
         Long[] offset = new Long[n];
         for (int i = 0; i < n; i++) {
             Event e = events.get(i);
@@ -71,12 +72,13 @@ public class LakeWriter {
             topic[i] = e.origin().topic();
             partition[i] = e.origin().partition();
             offset[i] = e.origin().offset();
+            schemaVersion[i] = e.schemaVersion();
         }
         Tuple params = Tuple.tuple()
                 .addArrayOfString(source).addArrayOfString(id).addArrayOfString(type).addArrayOfString(stream)
                 .addArrayOfString(key).addArrayOfOffsetDateTime(time).addArrayOfString(contentType)
                 .addArrayOfString(dataSchema).addArrayOfString(data).addArrayOfString(topic)
-                .addArrayOfInteger(partition).addArrayOfLong(offset);
+                .addArrayOfInteger(partition).addArrayOfLong(offset).addArrayOfInteger(schemaVersion);
         return connection.preparedQuery(INSERT).execute(params).map(rows -> {
             Set<EventKey> inserted = new HashSet<>(rows.rowCount() * 2);
             for (Row row : rows) {

@@ -20,6 +20,8 @@ import io.micrometer.core.instrument.Timer;
  * <ul>
  * <li>{@code eventlake.events.ingested{stream,outcome}}: events stored, or recognised as duplicates;</li>
  * <li>{@code eventlake.events.dead_lettered{reason}}: records refused;</li>
+ * <li>{@code eventlake.events.rejected{stream,reason}}: events that failed schema validation (or had an
+ * unknown type their stream rejects);</li>
  * <li>{@code eventlake.lake.write}: time to store one batch;</li>
  * <li>{@code eventlake.forward}: time to forward one batch;</li>
  * <li>{@code eventlake.end_to_end.latency{stream}}: from the event's time to its forward.</li>
@@ -57,6 +59,11 @@ public class IngestMetrics {
                     .tag("stream", stream).register(registry))
                     .record(Math.max(0, now - event.time().toInstant().toEpochMilli()));
         }
+    }
+
+    public void rejected(String stream, String reason) {
+        Counter.builder("eventlake.events.rejected").description("Events refused by schema validation, by stream and reason")
+                .tag("stream", stream).tag("reason", reason).register(registry).increment();
     }
 
     private Counter ingested(String stream, String outcome) {

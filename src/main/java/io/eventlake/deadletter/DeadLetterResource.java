@@ -1,0 +1,190 @@
+package io.eventlake.deadletter;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.eventlake.config.EventLakeConfig;
+import io.eventlake.deadletter.DeadLetterViews.BulkRedriveResult;
+import io.eventlake.deadletter.DeadLetterViews.DeadLetterDetail;
+import io.eventlake.deadletter.DeadLetterViews.DeadLetterPage;
+import io.eventlake.deadletter.DeadLetterViews.RedriveResult;
+import io.eventlake.error.InvalidRequestException;
+import io.eventlake.error.Violation;
+import io.eventlake.ingest.RejectionCode;
+import io.eventlake.lake.EventCursor;
+import io.eventlake.schema.SchemaViolationException;
+import io.smallrye.mutiny.Uni;
+
+/** {@code /dead-letters}: what could not become an event, and what operators do about it. */
+@Path("/dead-letters")
+@Tag(name = "Dead letters")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeadLetterResource {
+
+    /** Until the security issue lands there are no identities; the record says so rather than guessing. */
+    private static final String REQUESTED_BY = "anonymous";
+
+    @Inject
+    DeadLetterService deadLetters;
+
+    @Inject
+    EventLakeConfig config;
+
+    @GET
+    @Operation(summary = "Page through dead letters in arrival order, filtered by type, reason, status and time")
+    @APIResponse(responseCode = "200", description = "A page; pass its 'next' cursor as 'after' for the following one")
+    @APIResponse(responseCode = "400", description = "A parameter is malformed")
+    public Uni<DeadLetterPage> list(@QueryParam("type") String type, @QueryParam("reason") String reason,
+            @QueryParam("status") String status, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("after") String after, @QueryParam("limit") String limit) {
+        DeadLetterFilter filter = filter(type, reason, status, from, to, "parameter");
+        return deadLetters.page(filter, cursor(after), pageSize(limit));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One dead letter: original key, value and headers, the reason and violations, and every action taken")
+    @APIResponse(responseCode = "404", description = "No such dead letter")
+    public Uni<DeadLetterDetail> get(@PathParam("id") String id) {
+        return deadLetters.get(id(id));
+    }
+
+    @POST
+    @Path("/{id}/redrive")
+    @Operation(summary = "Redrive one dead letter: read it again against the current schema and, if valid, store and forward it", description = "Idempotent: two redrives never make two events. Recorded (who, when, outcome).")
+    @APIResponse(responseCode = "200", description = "REDRIVEN (stored and forwarded) or DUPLICATE (its source and id were already in the lake)")
+    @APIResponse(responseCode = "404", description = "No such dead letter")
+    @APIResponse(responseCode = "409", description = "Already redriven or discarded")
+    @APIResponse(responseCode = "422", description = "Still invalid; every violation listed; it stays PENDING")
+    public Uni<RedriveResult> redrive(@PathParam("id") String id) {
+        return deadLetters.redrive(id(id), REQUESTED_BY).invoke(result -> {
+            if ("STILL_INVALID".equals(result.outcome())) {
+                throw new SchemaViolationException(result.errors().isEmpty()
+                        ? List.of(Violation.atPointer("", result.reason()))
+                        : result.errors());
+            }
+        });
+    }
+
+    /** The body of a bulk redrive: the filter, and whether to execute it (a dry run otherwise). */
+    public record BulkRedriveRequest(String type, String reason, String status, String from, String to, Boolean execute) {
+    }
+
+    @POST
+    @Path("/redrive")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Redrive every PENDING or REDRIVING dead letter a filter matches", description = "Without "
+            + "\"execute\": true it is a dry run that says how many would be redriven.")
+    @APIResponse(responseCode = "200", description = "How many matched and, when executed, how many were redriven, stayed invalid or were duplicates")
+    @APIResponse(responseCode = "400", description = "A filter field is malformed")
+    public Uni<BulkRedriveResult> redriveAll(BulkRedriveRequest request) {
+        BulkRedriveRequest r = request == null ? new BulkRedriveRequest(null, null, null, null, null, false) : request;
+        DeadLetterFilter filter = filter(r.type(), r.reason(), r.status(), r.from(), r.to(), "pointer");
+        if (filter.status() != null && !filter.status().equals("PENDING") && !filter.status().equals("REDRIVING")) {
+            throw new InvalidRequestException(
+                    Violation.atPointer("/status", "only PENDING or REDRIVING dead letters can be redriven"));
+        }
+        return deadLetters.redriveAll(filter, Boolean.TRUE.equals(r.execute()), REQUESTED_BY);
+    }
+
+    @POST
+    @Path("/{id}/discard")
+    @Operation(summary = "Discard a dead letter: it stays listed as DISCARDED, and the discard is recorded")
+    @APIResponse(responseCode = "404", description = "No such dead letter")
+    @APIResponse(responseCode = "409", description = "Already redriven: its event is in the lake")
+    public Uni<DeadLetterDetail> discard(@PathParam("id") String id) {
+        return deadLetters.discard(id(id), REQUESTED_BY);
+    }
+
+    private static DeadLetterFilter filter(String type, String reason, String status, String from, String to, String kind) {
+        String reasonCode = blankToNull(reason);
+        if (reasonCode != null && Arrays.stream(RejectionCode.values()).noneMatch(c -> c.name().equals(reasonCode))) {
+            throw problem(kind, "reason", "must be one of " + Arrays.toString(RejectionCode.values()));
+        }
+        String statusName = blankToNull(status);
+        if (statusName != null && Arrays.stream(DeadLetterStatus.values()).noneMatch(s -> s.name().equals(statusName))) {
+            throw problem(kind, "status", "must be one of " + Arrays.toString(DeadLetterStatus.values()));
+        }
+        OffsetDateTime fromTime = time(kind, "from", from);
+        OffsetDateTime toTime = time(kind, "to", to);
+        if (fromTime != null && toTime != null && !fromTime.isBefore(toTime)) {
+            throw problem(kind, "to", "must be after 'from'");
+        }
+        return new DeadLetterFilter(blankToNull(type), reasonCode, statusName, fromTime, toTime);
+    }
+
+    private static OffsetDateTime time(String kind, String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value);
+        } catch (DateTimeParseException e) {
+            throw problem(kind, name, "must be an RFC 3339 timestamp such as 2025-06-12T08:00:00Z");
+        }
+    }
+
+    private static InvalidRequestException problem(String kind, String name, String message) {
+        return new InvalidRequestException("parameter".equals(kind) ? Violation.atParameter(name, message)
+                : Violation.atPointer("/" + name, message));
+    }
+
+    private static long id(String id) {
+        try {
+            long value = Long.parseLong(id);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the problem below
+        }
+        throw new InvalidRequestException(Violation.atParameter("id", "must be a dead letter id (a positive number)"));
+    }
+
+    private static long cursor(String after) {
+        if (after == null || after.isBlank()) {
+            return 0;
+        }
+        try {
+            return EventCursor.decode(after);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(Violation.atParameter("after", e.getMessage()));
+        }
+    }
+
+    private int pageSize(String limit) {
+        if (limit == null || limit.isBlank()) {
+            return config.http().defaultPageSize();
+        }
+        try {
+            int size = Integer.parseInt(limit);
+            if (size >= 1 && size <= config.http().maxPageSize()) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the problem below
+        }
+        throw new InvalidRequestException(
+                Violation.atParameter("limit", "must be between 1 and " + config.http().maxPageSize()));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,238 @@
+package io.eventlake.deadletter;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.eventlake.deadletter.DeadLetterRepository.LockedDeadLetter;
+import io.eventlake.deadletter.DeadLetterViews.BulkRedriveResult;
+import io.eventlake.deadletter.DeadLetterViews.DeadLetterDetail;
+import io.eventlake.deadletter.DeadLetterViews.DeadLetterPage;
+import io.eventlake.deadletter.DeadLetterViews.DeadLetterSummary;
+import io.eventlake.deadletter.DeadLetterViews.RedriveResult;
+import io.eventlake.error.ConflictException;
+import io.eventlake.error.NotFoundException;
+import io.eventlake.event.Event;
+import io.eventlake.event.EventKey;
+import io.eventlake.event.RecordOrigin;
+import io.eventlake.forward.Forwarder;
+import io.eventlake.ingest.EnvelopeExtractor;
+import io.eventlake.ingest.Extraction;
+import io.eventlake.ingest.IncomingRecord;
+import io.eventlake.ingest.IncomingRecord.RecordHeader;
+import io.eventlake.ingest.IngestService;
+import io.eventlake.lake.EventCursor;
+import io.eventlake.lake.LakeWriter;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * Operators' work on dead letters: list, inspect, redrive, discard. A redrive reads the original record
+ * again, exactly as ingest would (envelope, then the <em>current</em> schema), and in one transaction with
+ * the dead letter locked: appends the event to the lake (idempotent on source + id, and a record without an
+ * id keeps its original topic/partition/offset id, so two redrives never make two events), marks the dead
+ * letter {@code REDRIVING} and records who did it. Then it forwards the event and marks it {@code REDRIVEN}.
+ * A crash or broker failure in between leaves it {@code REDRIVING}: redriving it again forwards it again
+ * (at least once), never stores it twice.
+ */
+@ApplicationScoped
+public class DeadLetterService {
+
+    private static final Logger LOG = Logger.getLogger(DeadLetterService.class);
+
+    /** Bulk redrives work through matching dead letters this many at a time. */
+    static final int BULK_PAGE = 100;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    DeadLetterRepository repository;
+
+    @Inject
+    EnvelopeExtractor extractor;
+
+    @Inject
+    IngestService ingest;
+
+    @Inject
+    LakeWriter lake;
+
+    @Inject
+    Forwarder forwarder;
+
+    public Uni<DeadLetterPage> page(DeadLetterFilter filter, long afterId, int limit) {
+        return repository.page(pool, filter, afterId, limit + 1).map(rows -> {
+            boolean hasMore = rows.size() > limit;
+            List<DeadLetterSummary> page = hasMore ? rows.subList(0, limit) : rows;
+            long last = page.isEmpty() ? afterId : page.get(page.size() - 1).id();
+            return new DeadLetterPage(page, EventCursor.encode(last), hasMore);
+        });
+    }
+
+    public Uni<DeadLetterDetail> get(long id) {
+        return repository.detail(pool, id).map(found -> found.orElseThrow(() -> notFound(id)));
+    }
+
+    /** Redrives one dead letter; a still-invalid one stays PENDING with its new reason, and the attempt is recorded. */
+    public Uni<RedriveResult> redrive(long id, String by) {
+        return pool.withTransaction(connection -> repository.lock(connection, id).flatMap(found -> {
+            LockedDeadLetter deadLetter = found.orElseThrow(() -> notFound(id));
+            DeadLetterStatus status = DeadLetterStatus.valueOf(deadLetter.summary().status());
+            if (status == DeadLetterStatus.REDRIVEN || status == DeadLetterStatus.DISCARDED) {
+                throw new ConflictException("Dead letter " + id + " is " + status + "; only PENDING or REDRIVING ones "
+                        + "can be redriven.");
+            }
+            Extraction extraction = ingest.validated(extractor.extract(toRecord(deadLetter)));
+            if (extraction instanceof Extraction.Rejected rejected) {
+                return repository.setReason(connection, id, rejected.code().name(), rejected.message(), rejected.violations())
+                        .call(() -> repository.recordAction(connection, id, "REDRIVE", "STILL_INVALID", rejected.message(),
+                                null, by))
+                        .replaceWith(new Stored(null, new RedriveResult(id, "STILL_INVALID", null, rejected.message(),
+                                rejected.violations())));
+            }
+            Event event = ((Extraction.Extracted) extraction).event();
+            return lake.insert(connection, List.of(event))
+                    .flatMap(inserted -> inserted.isEmpty() ? alreadyInLake(connection, event) : Uni.createFrom().item(true))
+                    .flatMap(ours -> {
+                        String outcome = ours ? "STORED" : "DUPLICATE";
+                        DeadLetterStatus next = ours ? DeadLetterStatus.REDRIVING : DeadLetterStatus.REDRIVEN;
+                        return repository.setStatus(connection, id, next)
+                                .call(() -> repository.recordAction(connection, id, "REDRIVE", outcome,
+                                        ours ? null : "another event with this source and id is already in the lake",
+                                        event.id(), by))
+                                .replaceWith(new Stored(ours ? event : null,
+                                        new RedriveResult(id, ours ? "REDRIVEN" : "DUPLICATE", event.id(), null, null)));
+                    });
+        })).flatMap(stored -> {
+            if (stored.toForward() == null) {
+                return Uni.createFrom().item(stored.result());
+            }
+            // Durable in the lake; now forward, then confirm. A failure here leaves it REDRIVING.
+            return forwarder.forward(List.of(stored.toForward()))
+                    .flatMap(x -> pool.withConnection(c -> repository.setStatus(c, id, DeadLetterStatus.REDRIVEN)))
+                    .invoke(() -> LOG.infof("EL0401 dead letter %d redriven as event %s by %s", id,
+                            stored.toForward().id(), by))
+                    .replaceWith(stored.result());
+        });
+    }
+
+    /**
+     * Counts (dry run) or redrives every PENDING or REDRIVING dead letter the filter matches, a page at a
+     * time in id order, so memory stays bounded however many match.
+     */
+    public Uni<BulkRedriveResult> redriveAll(DeadLetterFilter filter, boolean execute, String by) {
+        List<DeadLetterFilter> filters = redrivable(filter);
+        Uni<Long> matched = Uni.createFrom().item(0L);
+        for (DeadLetterFilter f : filters) {
+            matched = matched.flatMap(sum -> repository.count(pool, f).map(n -> sum + n));
+        }
+        if (!execute) {
+            return matched.map(n -> new BulkRedriveResult(false, n, 0, 0, 0));
+        }
+        return matched.flatMap(n -> {
+            Tally tally = new Tally();
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (DeadLetterFilter f : filters) {
+                chain = chain.flatMap(x -> redrivePages(f, 0, tally, by));
+            }
+            return chain.map(x -> new BulkRedriveResult(true, n, tally.redriven, tally.stillInvalid, tally.duplicates));
+        });
+    }
+
+    private Uni<Void> redrivePages(DeadLetterFilter filter, long afterId, Tally tally, String by) {
+        return repository.page(pool, filter, afterId, BULK_PAGE).flatMap(page -> {
+            if (page.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (DeadLetterSummary summary : page) {
+                chain = chain.flatMap(x -> redrive(summary.id(), by)
+                        .invoke(result -> tally.count(result.outcome()))
+                        // Another operator got there first: nothing to do for this one.
+                        .onFailure(ConflictException.class).recoverWithNull().replaceWithVoid());
+            }
+            long last = page.get(page.size() - 1).id();
+            // Still-invalid ones stay PENDING, so page on by id rather than re-reading from the start.
+            return chain.flatMap(x -> page.size() < BULK_PAGE ? Uni.createFrom().voidItem()
+                    : redrivePages(filter, last, tally, by));
+        });
+    }
+
+    /** Discards a dead letter (idempotent); one that was redriven cannot be discarded. */
+    public Uni<DeadLetterDetail> discard(long id, String by) {
+        return pool.withTransaction(connection -> repository.lock(connection, id).flatMap(found -> {
+            LockedDeadLetter deadLetter = found.orElseThrow(() -> notFound(id));
+            DeadLetterStatus status = DeadLetterStatus.valueOf(deadLetter.summary().status());
+            if (status == DeadLetterStatus.DISCARDED) {
+                return Uni.createFrom().voidItem();
+            }
+            if (status != DeadLetterStatus.PENDING) {
+                throw new ConflictException("Dead letter " + id + " is " + status + ": its event is in the lake; "
+                        + "only PENDING dead letters can be discarded.");
+            }
+            return repository.setStatus(connection, id, DeadLetterStatus.DISCARDED)
+                    .call(() -> repository.recordAction(connection, id, "DISCARD", "DISCARDED", null, null, by));
+        })).flatMap(x -> get(id));
+    }
+
+    private Uni<Boolean> alreadyInLake(io.vertx.mutiny.sqlclient.SqlConnection connection, Event event) {
+        // Stored by an earlier redrive of this very dead letter (same origin): ours, forward it again.
+        return lake.originsOf(connection, Set.of(EventKey.of(event)))
+                .map(origins -> event.origin().equals(origins.get(EventKey.of(event))));
+    }
+
+    /** The filter restricted to the statuses a redrive applies to (the caller's status, if any, must be one). */
+    private static List<DeadLetterFilter> redrivable(DeadLetterFilter f) {
+        List<DeadLetterFilter> filters = new ArrayList<>();
+        for (DeadLetterStatus status : List.of(DeadLetterStatus.PENDING, DeadLetterStatus.REDRIVING)) {
+            if (f.status() == null || f.status().equals(status.name())) {
+                filters.add(new DeadLetterFilter(f.type(), f.reason(), status.name(), f.from(), f.to()));
+            }
+        }
+        return filters;
+    }
+
+    static IncomingRecord toRecord(LockedDeadLetter d) {
+        DeadLetterSummary s = d.summary();
+        List<RecordHeader> headers = new ArrayList<>();
+        JsonArray array = new JsonArray(d.headersJson() == null ? "[]" : d.headersJson());
+        for (int i = 0; i < array.size(); i++) {
+            JsonObject header = array.getJsonObject(i);
+            byte[] value = header.containsKey("base64") ? Base64.getDecoder().decode(header.getString("base64"))
+                    : header.getString("value") == null ? null
+                            : header.getString("value").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            headers.add(new RecordHeader(header.getString("name"), value));
+        }
+        long timestamp = d.recordTimestamp() == null ? -1 : d.recordTimestamp().toInstant().toEpochMilli();
+        return new IncomingRecord(new RecordOrigin(s.sourceTopic(), s.sourcePartition(), s.sourceOffset()), d.key(),
+                d.payload(), headers, timestamp);
+    }
+
+    private static NotFoundException notFound(long id) {
+        return new NotFoundException("No dead letter with id " + id + ".");
+    }
+
+    private record Stored(Event toForward, RedriveResult result) {
+    }
+
+    private static final class Tally {
+        long redriven, stillInvalid, duplicates;
+
+        void count(String outcome) {
+            switch (outcome) {
+                case "REDRIVEN" -> redriven++;
+                case "STILL_INVALID" -> stillInvalid++;
+                default -> duplicates++;
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.eventlake.schema;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.eventlake.config.EventLakeConfig;
+import io.eventlake.error.InvalidRequestException;
+import io.eventlake.error.NotFoundException;
+import io.eventlake.error.PayloadTooLargeException;
+import io.eventlake.error.Violation;
+import io.eventlake.schema.SchemaViews.Compatibility;
+import io.eventlake.schema.SchemaViews.SchemaVersion;
+import io.eventlake.schema.SchemaViews.TypeSummary;
+import io.eventlake.schema.SchemaViews.ValidationResult;
+import io.eventlake.schema.compatibility.CompatibilityLevel;
+import io.eventlake.schema.validation.CompiledSchema;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@code /schemas}: the registry of JSON Schemas per event type, their versions and compatibility levels,
+ * and a check of a payload against them.
+ */
+@Path("/schemas")
+@Tag(name = "Schemas")
+@Produces(MediaType.APPLICATION_JSON)
+public class SchemaResource {
+
+    /** Until the security issue lands there are no identities; the registry says so rather than guessing. */
+    private static final String REQUESTED_BY = "anonymous";
+
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,254}");
+
+    @Inject
+    SchemaRegistryService registry;
+
+    @Inject
+    SchemaCache cache;
+
+    @Inject
+    EventLakeConfig config;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @GET
+    @Operation(summary = "Every event type with a schema: latest version, number of versions, compatibility level")
+    public Uni<List<TypeSummary>> types() {
+        return registry.types();
+    }
+
+    @POST
+    @Path("/{type}/versions")
+    @Consumes({ MediaType.APPLICATION_JSON, "application/schema+json" })
+    @Operation(summary = "Register a JSON Schema (the body) as the type's next version", description = "Draft 2020-12 "
+            + "unless $schema names draft 7. Registering the same content again answers the existing version (200).")
+    @APIResponse(responseCode = "201", description = "Registered as a new version")
+    @APIResponse(responseCode = "200", description = "The same content was already registered; that version")
+    @APIResponse(responseCode = "400", description = "The body is not JSON, or the type name is malformed")
+    @APIResponse(responseCode = "409", description = "Incompatible with earlier versions at the type's level; each breaking change listed")
+    @APIResponse(responseCode = "422", description = "Not valid JSON Schema; each problem listed")
+    public Uni<Response> register(@PathParam("type") String type, byte[] body) {
+        checkType(type);
+        JsonNode schema = readJson(body);
+        return registry.register(type, schema, REQUESTED_BY).map(registration -> {
+            SchemaVersion version = registration.schema();
+            if (!registration.created()) {
+                return Response.ok(version).build();
+            }
+            return Response.created(URI.create("/schemas/" + type + "/versions/" + version.version())).entity(version).build();
+        });
+    }
+
+    @GET
+    @Path("/{type}/versions")
+    @Operation(summary = "Every version of a type's schema, oldest first")
+    @APIResponse(responseCode = "404", description = "No schema is registered for the type")
+    public Uni<List<SchemaVersion>> versions(@PathParam("type") String type) {
+        checkType(type);
+        return registry.versions(type).map(all -> all.stream().map(SchemaViews::of).toList());
+    }
+
+    @GET
+    @Path("/{type}/versions/{version}")
+    @Operation(summary = "One version of a type's schema, by number or 'latest'")
+    @APIResponse(responseCode = "400", description = "The version is neither a positive number nor 'latest'")
+    @APIResponse(responseCode = "404", description = "No such type or version")
+    public Uni<SchemaVersion> version(@PathParam("type") String type, @PathParam("version") String version) {
+        checkType(type);
+        return registry.version(type, checkVersion("version", version)).map(SchemaViews::of);
+    }
+
+    @GET
+    @Path("/{type}/compatibility")
+    @Operation(summary = "The type's compatibility level (the configured default when none is set)")
+    public Uni<Compatibility> compatibility(@PathParam("type") String type) {
+        checkType(type);
+        return registry.levelOf(type).map(level -> new Compatibility(type, level));
+    }
+
+    /** The body of {@code PUT /schemas/{type}/compatibility}. */
+    public record CompatibilityRequest(String compatibility) {
+    }
+
+    @PUT
+    @Path("/{type}/compatibility")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set the type's compatibility level", description = "BACKWARD, BACKWARD_TRANSITIVE, FORWARD, "
+            + "FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE; checked when the next version is registered.")
+    @APIResponse(responseCode = "400", description = "Unknown level")
+    public Uni<Compatibility> setCompatibility(@PathParam("type") String type, CompatibilityRequest request) {
+        checkType(type);
+        if (request == null || request.compatibility() == null || request.compatibility().isBlank()) {
+            throw new InvalidRequestException(Violation.atPointer("/compatibility", "is required"));
+        }
+        CompatibilityLevel level;
+        try {
+            level = CompatibilityLevel.valueOf(request.compatibility().trim().toUpperCase().replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(Violation.atPointer("/compatibility",
+                    "must be one of " + List.of(CompatibilityLevel.values())));
+        }
+        return registry.setLevel(type, level, REQUESTED_BY).map(set -> new Compatibility(type, set));
+    }
+
+    @POST
+    @Path("/{type}/validate")
+    @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
+    @Operation(summary = "Check a payload (the body) against the type's latest schema, or ?version=N, without ingesting it")
+    @APIResponse(responseCode = "200", description = "The verdict: valid, the version checked, and every violation as {pointer, message}")
+    @APIResponse(responseCode = "400", description = "The body is not JSON")
+    @APIResponse(responseCode = "404", description = "No schema (or no such version) for the type")
+    public Uni<ValidationResult> validate(@PathParam("type") String type, @QueryParam("version") String version,
+            byte[] body) {
+        checkType(type);
+        JsonNode payload = readJson(body);
+        String wanted = version == null || version.isBlank() ? "latest" : checkVersion("version", version);
+        return cache.ready().map(x -> {
+            SchemaCache.TypeSchemas schemas = cache.of(type).orElseThrow(() -> SchemaRegistryService.noSchema(type));
+            int number = "latest".equals(wanted) ? schemas.latest().getKey() : Integer.parseInt(wanted);
+            Optional<CompiledSchema> schema = schemas.version(number);
+            if (schema.isEmpty()) {
+                throw new NotFoundException("Type '" + type + "' has no schema version " + number + ".");
+            }
+            List<Violation> violations = schema.get().validate(payload);
+            return new ValidationResult(violations.isEmpty(), number,
+                    violations.isEmpty() ? null : EventValidator.summary(type, number, violations), violations);
+        });
+    }
+
+    private static void checkType(String type) {
+        if (!TYPE.matcher(type).matches()) {
+            throw new InvalidRequestException(Violation.atParameter("type",
+                    "must be 1 to 255 letters, digits, '.', '_', ':' or '-', starting with a letter or digit"));
+        }
+    }
+
+    private static String checkVersion(String name, String version) {
+        if ("latest".equals(version)) {
+            return version;
+        }
+        try {
+            if (Integer.parseInt(version) >= 1) {
+                return version;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the problem below
+        }
+        throw new InvalidRequestException(Violation.atParameter(name, "must be a version number (1, 2, ...) or 'latest'"));
+    }
+
+    private JsonNode readJson(byte[] body) {
+        if (body.length > config.http().maxBodyBytes()) {
+            throw new PayloadTooLargeException("The body holds " + body.length + " bytes; the limit is "
+                    + config.http().maxBodyBytes() + ".");
+        }
+        if (body.length == 0) {
+            throw new InvalidRequestException(Violation.atPointer("", "a JSON body is required"));
+        }
+        try {
+            return mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new InvalidRequestException(Violation.atPointer("", "the body is not JSON: " + e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new InvalidRequestException(Violation.atPointer("", "the body could not be read"));
+        }
+    }
+}
