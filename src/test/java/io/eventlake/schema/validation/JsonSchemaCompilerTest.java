@@ -1,0 +1,79 @@
+package io.eventlake.schema.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.eventlake.error.Violation;
+import io.eventlake.testing.Fixtures;
+
+class JsonSchemaCompilerTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final JsonSchemaCompiler compiler = new JsonSchemaCompiler();
+
+    @Test
+    void reportsEveryViolationAsAJsonPointerIntoTheInstance() {
+        CompiledSchema schema = compiler.compile(json(Fixtures.read("/fixtures/rental-updated.schema.json")));
+        assertThat(schema.validate(json(Fixtures.read("/fixtures/rental-updated.valid.json")))).isEmpty();
+
+        var violations = schema.validate(json(Fixtures.read("/fixtures/rental-updated.invalid.json")));
+        assertThat(violations).isNotEmpty().allSatisfy(v -> assertThat(v.pointer()).matches("(/[^/]+)*"));
+        assertThat(violations).extracting(Violation::pointer).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void pointsAtAMissingRequiredPropertyAndChecksFormats() {
+        CompiledSchema schema = compiler.compile(json("""
+                {"type": "object", "required": ["id", "email"],
+                 "properties": {"id": {"type": "integer"}, "email": {"type": "string", "format": "email"},
+                                "tags": {"type": "array", "items": {"type": "string"}}}}"""));
+        var violations = schema.validate(json("{\"email\": \"not-an-email\", \"tags\": [\"a\", 2]}"));
+        assertThat(violations).extracting(Violation::pointer).containsExactlyInAnyOrder("/id", "/email", "/tags/1");
+        assertThat(violations).filteredOn(v -> v.pointer().equals("/id")).singleElement()
+                .satisfies(v -> assertThat(v.message()).contains("required"));
+    }
+
+    @Test
+    void usesDraft7WhenTheSchemaSaysSo() {
+        CompiledSchema schema = compiler.compile(json("""
+                {"$schema": "http://json-schema.org/draft-07/schema#", "type": "array",
+                 "items": [{"type": "string"}], "additionalItems": false}"""));
+        assertThat(schema.dialect().name()).isEqualTo("DRAFT_7");
+        // Tuple-form items only exist in draft 7.
+        assertThat(schema.validate(json("[\"a\"]"))).isEmpty();
+        assertThat(schema.validate(json("[\"a\", 1]"))).isNotEmpty();
+    }
+
+    @Test
+    void refusesSchemasThatAreNotValidJsonSchema() {
+        assertThatThrownBy(() -> compiler.compile(json("{\"type\": \"objekt\", \"minLength\": -1}")))
+                .isInstanceOfSatisfying(InvalidSchemaException.class, e -> assertThat(e.violations())
+                        .extracting(Violation::pointer).contains("/type", "/minLength"));
+        assertThatThrownBy(() -> compiler.compile(json("[1, 2]"))).isInstanceOf(InvalidSchemaException.class);
+        assertThatThrownBy(() -> compiler.compile(json("{\"type\": \"string\", \"pattern\": \"([a-\"}")))
+                .isInstanceOf(InvalidSchemaException.class);
+    }
+
+    @Test
+    void refusesUnknownDialectsAndRemoteReferencesInsteadOfFetchingThem() {
+        assertThatThrownBy(() -> compiler.compile(json("{\"$schema\": \"https://example.com/my-dialect\"}")))
+                .isInstanceOfSatisfying(InvalidSchemaException.class,
+                        e -> assertThat(e.violations().get(0).pointer()).isEqualTo("/$schema"));
+        assertThatThrownBy(() -> compiler.compile(json("{\"$ref\": \"https://example.com/other.json\"}")))
+                .isInstanceOf(InvalidSchemaException.class);
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+}
