@@ -1,3 +1,7 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +101,26 @@ public class IngestBenchmark {
         Result live = awaitIngested(liveStream + ".updated", "clean." + liveStream, events, liveStart);
         publisher.join();
 
+        // 1c. The same live run with schema validation on: the rental schema (plus the benchmark's version
+        //     field) registered for the type first. Every event must pass it, and must be stored with its
+        //     schema version; anything invalid would be dead-lettered and fail the count.
+        String validatedStream = "benchval" + run;
+        String schema = Files.readString(Path.of(args[7])).replaceFirst("\"properties\": \\{",
+                "\"properties\": {\"version\": {\"type\": \"integer\", \"minimum\": 0},");
+        registerSchema(validatedStream + ".updated", schema);
+        createTopic("ingest." + validatedStream, 4);
+        long validatedStart = System.nanoTime();
+        Thread validatedPublisher = new Thread(
+                () -> publish("ingest." + validatedStream, validatedStream + ".updated", keys, values));
+        validatedPublisher.start();
+        Result validated = awaitIngested(validatedStream + ".updated", "clean." + validatedStream, events, validatedStart);
+        validatedPublisher.join();
+        long withVersion = countValidated(validatedStream + ".updated");
+        if (withVersion != events) {
+            throw new IllegalStateException("only " + withVersion + " of " + events + " validated events carry a schema version");
+        }
+        double validationRate = validationRate(schema, values);
+
         // 2. Raw Kafka consume of the same records.
         double consumeRate = rawConsume(topic, events);
 
@@ -118,6 +142,10 @@ public class IngestBenchmark {
         System.out.printf("publish rate (producer, acks=all)        %,.0f events/s%n", publishRate);
         System.out.printf("INGEST backlog, cold JVM                 %,.0f events/s   (topic full before the service started)%n", ingest.rate);
         System.out.printf("INGEST live, warm JVM                    %,.0f events/s   (published -> stored + forwarded, publishing meanwhile)%n", live.rate);
+        System.out.printf("INGEST live, schema validation on        %,.0f events/s   (validation costs %.1f%% of the live rate)%n",
+                validated.rate, 100 * (live.rate - validated.rate) / live.rate);
+        System.out.printf("validation alone, one thread             %,.0f events/s   (parse + validate the same payloads)%n",
+                validationRate);
         System.out.println(serviceSide);
         System.out.printf("raw Kafka consume, same records          %,.0f records/s   ingest/consume: backlog %.0f%%, live %.0f%%%n",
                 consumeRate, 100 * ingest.rate / consumeRate, 100 * live.rate / consumeRate);
@@ -136,6 +164,45 @@ public class IngestBenchmark {
     }
 
     record Result(double rate) {
+    }
+
+    static void registerSchema(String type, String schema) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(serviceUrl + "/schemas/" + type + "/versions")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(schema)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("schema not registered: " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    static long countValidated(String type) throws Exception {
+        try (Connection c = connection(); PreparedStatement count = c.prepareStatement(
+                "select count(*) from lake_event where type = ? and schema_version is not null")) {
+            count.setString(1, type);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Parse and validate every payload with the service's own compiler, on one thread, after a warm-up. */
+    static double validationRate(String schemaText, List<byte[]> values) throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var schema = new io.eventlake.schema.validation.JsonSchemaCompiler().compile(mapper.readTree(schemaText));
+        int invalid = 0;
+        for (int i = 0; i < Math.min(20_000, values.size()); i++) {
+            invalid += schema.validate(mapper.readTree(values.get(i))).size();
+        }
+        long start = System.nanoTime();
+        for (byte[] value : values) {
+            invalid += schema.validate(mapper.readTree(value)).size();
+        }
+        double rate = values.size() / ((System.nanoTime() - start) / 1e9);
+        if (invalid != 0) {
+            throw new IllegalStateException(invalid + " violations in payloads that should all be valid");
+        }
+        return rate;
     }
 
     static double publish(String topic, String type, List<byte[]> keys, List<byte[]> values) {

@@ -2,7 +2,8 @@
 # Ingest benchmark: starts the embedded broker and the packaged service against the local PostgreSQL
 # (database eventlake_bench, recreated each run), then runs bench/IngestBenchmark.java.
 #   bench/ingest.sh [events] [latency-rate] [latency-seconds]     (defaults: 200000 2000 30)
-# Prints ingest events/s beside the raw PostgreSQL INSERT/COPY and raw Kafka consume rates, and the
+# Prints ingest events/s (schema validation off and on, and the validation rate alone) beside the raw
+# PostgreSQL INSERT/COPY and raw Kafka consume rates, and the
 # end-to-end latency p50/p99 at a fixed rate. Logs go to target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ jdbc=jdbc:postgresql://127.0.0.1:5432/eventlake_bench
 echo "Building the service and the test classpath..."
 ./mvnw -q -B package -DskipTests
 ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-cp="target/test-classes:$(cat target/test-classpath.txt)"
+cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
 kafka_dir=$(mktemp -d)
@@ -42,4 +43,5 @@ export SERVICE_CMD="exec java -Xmx1g ${SERVICE_OPTS:-} -Dquarkus.http.port=$http
 : > "$out/service.log"
 
 java -Xmx4g -cp "$cp" bench/IngestBenchmark.java "localhost:$port" "$jdbc" "$events" "$rate" "$seconds" \
-  src/test/resources/fixtures/rental-updated.valid.json "http://localhost:$http_port" | tee "$out/ingest-$(date +%Y%m%dT%H%M%S).txt"
+  src/test/resources/fixtures/rental-updated.valid.json "http://localhost:$http_port" \
+  src/test/resources/fixtures/rental-updated.schema.json | tee "$out/ingest-$(date +%Y%m%dT%H%M%S).txt"
