@@ -14,7 +14,8 @@ class EventValidatorTest {
     void dataschemaNamesAVersionOfTheEventsOwnType() {
         assertThat(EventValidator.namedVersion("rental.updated", "https://lake.example/schemas/rental.updated/versions/3"))
                 .isEqualTo(3);
-        assertThat(EventValidator.namedVersion("rental.updated", "https://lake.example/schemas/other.type/versions/3")).isNull();
+        assertThat(EventValidator.namedVersion("rental.updated", "https://lake.example/schemas/other.type/versions/3"))
+                .isNull();
         assertThat(EventValidator.namedVersion("rental.updated", "https://example.com/rental.json")).isNull();
         assertThat(EventValidator.namedVersion("rental.updated", null)).isNull();
     }
