@@ -1,9 +1,6 @@
 package io.eventlake.deadletter;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -132,8 +129,8 @@ public class DeadLetterRepository {
     private static DeadLetterDetail detail(Row row, List<Action> actions) {
         byte[] key = bytes(row.getBuffer(12));
         byte[] payload = bytes(row.getBuffer(13));
-        String keyText = utf8OrNull(key);
-        String payloadText = utf8OrNull(payload);
+        String keyText = DeadLetterWriter.utf8OrNull(key);
+        String payloadText = DeadLetterWriter.utf8OrNull(payload);
         return new DeadLetterDetail(summary(row), row.getString(11), keyText,
                 key != null && keyText == null ? Base64.getEncoder().encodeToString(key) : null,
                 payloadText, payload != null && payloadText == null ? Base64.getEncoder().encodeToString(payload) : null,
@@ -144,20 +141,8 @@ public class DeadLetterRepository {
         return buffer == null ? null : buffer.getBytes();
     }
 
-    static String utf8OrNull(byte[] bytes) {
-        if (bytes == null) {
-            return null;
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
-    }
-
     /** A dead letter locked for a redrive or discard, with its original bytes and headers (JSON). */
     public record LockedDeadLetter(DeadLetterSummary summary, byte[] key, byte[] payload, String headersJson,
-            java.time.OffsetDateTime recordTimestamp) {
+            OffsetDateTime recordTimestamp) {
     }
 }

@@ -1,5 +1,6 @@
 package io.eventlake.deadletter;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -33,6 +34,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * Operators' work on dead letters: list, inspect, redrive, discard. A redrive reads the original record
@@ -184,7 +186,7 @@ public class DeadLetterService {
         })).flatMap(x -> get(id));
     }
 
-    private Uni<Boolean> alreadyInLake(io.vertx.mutiny.sqlclient.SqlConnection connection, Event event) {
+    private Uni<Boolean> alreadyInLake(SqlConnection connection, Event event) {
         // Stored by an earlier redrive of this very dead letter (same origin): ours, forward it again.
         return lake.originsOf(connection, Set.of(EventKey.of(event)))
                 .map(origins -> event.origin().equals(origins.get(EventKey.of(event))));
@@ -209,7 +211,7 @@ public class DeadLetterService {
             JsonObject header = array.getJsonObject(i);
             byte[] value = header.containsKey("base64") ? Base64.getDecoder().decode(header.getString("base64"))
                     : header.getString("value") == null ? null
-                            : header.getString("value").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                            : header.getString("value").getBytes(StandardCharsets.UTF_8);
             headers.add(new RecordHeader(header.getString("name"), value));
         }
         long timestamp = d.recordTimestamp() == null ? -1 : d.recordTimestamp().toInstant().toEpochMilli();

@@ -108,7 +108,10 @@ public class DeadLetterWriter {
         return array.toString();
     }
 
-    private static String utf8OrNull(byte[] bytes) {
+    static String utf8OrNull(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

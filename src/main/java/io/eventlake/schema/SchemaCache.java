@@ -1,5 +1,6 @@
 package io.eventlake.schema;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +121,7 @@ public class SchemaCache {
         return repository.everything(pool).invoke(all -> {
             Map<String, List<StoredSchema>> grouped = new TreeMap<>();
             for (StoredSchema schema : all) {
-                grouped.computeIfAbsent(schema.type(), t -> new java.util.ArrayList<>()).add(schema);
+                grouped.computeIfAbsent(schema.type(), t -> new ArrayList<>()).add(schema);
             }
             grouped.forEach(this::put);
             byType.keySet().retainAll(grouped.keySet());

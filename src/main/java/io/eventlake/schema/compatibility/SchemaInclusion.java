@@ -292,7 +292,7 @@ public final class SchemaInclusion {
     }
 
     private void fail(String at, String message) {
-        breaks.add(new SchemaChange(at.isEmpty() ? "" : at, message));
+        breaks.add(new SchemaChange(at, message));
     }
 
     private static JsonNode itemSchema(JsonNode schema, int index) {
