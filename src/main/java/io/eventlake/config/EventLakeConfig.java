@@ -1,7 +1,10 @@
 package io.eventlake.config;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.eventlake.schema.UnknownTypePolicy;
 import io.eventlake.schema.compatibility.CompatibilityLevel;
@@ -25,6 +28,8 @@ public interface EventLakeConfig {
     Http http();
 
     Schema schema();
+
+    Compaction compaction();
 
     interface Ingest {
         /**
@@ -61,10 +66,67 @@ public interface EventLakeConfig {
          * Clean topics are named after the stream of an event: this prefix, then the stream. The stream is
          * the event type without its last dot-separated segment ({@code rental.updated} goes to stream
          * {@code rental}, topic {@code clean.rental}), so every change of one resource stays in one topic,
-         * in order per key.
+         * in order per key. An event that matches a {@link #routes() route} goes to the route's topics instead.
          */
         @WithDefault("clean.")
         String topicPrefix();
+
+        /**
+         * Routes by event type, e.g. {@code eventlake.forward.route."rental-state".types=rental.*} and
+         * {@code eventlake.forward.route."rental-state".topics=rental.state,rental.audit}. An event goes to
+         * the topics of every route it matches, else to its stream's topic.
+         */
+        @WithName("route")
+        Map<String, Route> routes();
+
+        /**
+         * Settings of clean topics, by topic name, e.g. {@code eventlake.forward.topic."rental.state".compacted=true}.
+         * The service creates each configured topic at start-up or checks the existing one against them.
+         */
+        @WithName("topic")
+        Map<String, TopicSettings> topics();
+
+        /** Partitions of a clean topic the service creates without settings of its own. */
+        @WithDefault("4")
+        int defaultPartitions();
+
+        /**
+         * What to do at start-up when an existing topic differs from its settings: {@code fail} (refuse to
+         * start, listing every difference) or {@code warn} (log them and go on).
+         */
+        @WithDefault("fail")
+        TopicMismatchPolicy onTopicMismatch();
+
+        interface Route {
+            /**
+             * Event types this route takes: an exact type ({@code rental.updated}), a prefix ending in
+             * {@code *} ({@code rental.*}), or a regular expression after {@code regex:}.
+             */
+            List<String> types();
+
+            /** Topics every matching event is forwarded to. */
+            List<String> topics();
+        }
+
+        interface TopicSettings {
+            /** Partitions; default {@code eventlake.forward.default-partitions}. */
+            OptionalInt partitions();
+
+            /** {@code cleanup.policy=compact}: tombstones are forwarded as records with a null value. */
+            @WithDefault("false")
+            boolean compacted();
+
+            /** {@code retention.ms}; default: the broker's. */
+            Optional<Duration> retention();
+
+            /** Replication factor of a topic the service creates; default: the broker's. */
+            OptionalInt replicationFactor();
+        }
+
+        enum TopicMismatchPolicy {
+            FAIL,
+            WARN
+        }
     }
 
     interface DeadLetter {
@@ -127,6 +189,79 @@ public interface EventLakeConfig {
         default UnknownTypePolicy unknownTypePolicyOf(String stream) {
             StreamSchema settings = streams().get(stream);
             return settings == null ? unknownTypePolicy() : settings.unknownTypePolicy().orElse(unknownTypePolicy());
+        }
+    }
+
+    interface Compaction {
+        /**
+         * What orders the events of one key, as a JSON pointer into the payload ({@code /updated_at} or
+         * {@code /version}): a number, or an RFC 3339 timestamp. Without it, or when an event lacks it, events
+         * are ordered by event time, then by arrival. Streams may override it.
+         */
+        Optional<String> versionField();
+
+        /** Type suffixes that make an event a delete (tombstone) of its key. */
+        @WithDefault(".deleted,_destroyed")
+        List<String> tombstoneSuffixes();
+
+        /** Whether a Kafka record with a null value is a delete (tombstone) of its key. */
+        @WithDefault("true")
+        boolean nullValueIsTombstone();
+
+        /** How long history compaction keeps a tombstone after it became old enough to compact. */
+        @WithDefault("P1D")
+        Duration tombstoneRetention();
+
+        /** How often the background job looks for streams whose history is due for compaction. */
+        @WithDefault("1h")
+        Duration interval();
+
+        /** Keys a history compaction handles per transaction. */
+        @WithDefault("500")
+        int batchKeys();
+
+        /** Per-stream settings, e.g. {@code eventlake.compaction.stream."rental".history-after=P30D}. */
+        @WithName("stream")
+        Map<String, StreamCompaction> streams();
+
+        interface StreamCompaction {
+            /** Overrides {@code eventlake.compaction.version-field}. */
+            Optional<String> versionField();
+
+            /** Overrides {@code eventlake.compaction.tombstone-suffixes}. */
+            Optional<List<String>> tombstoneSuffixes();
+
+            /** Overrides {@code eventlake.compaction.null-value-is-tombstone}. */
+            Optional<Boolean> nullValueIsTombstone();
+
+            /**
+             * Turns history compaction on: events older than this (by arrival in the lake) are removed unless
+             * they are the latest of their key. Off when not set.
+             */
+            Optional<Duration> historyAfter();
+
+            /** Overrides {@code eventlake.compaction.tombstone-retention}. */
+            Optional<Duration> tombstoneRetention();
+        }
+
+        default Optional<StreamCompaction> stream(String stream) {
+            return Optional.ofNullable(streams().get(stream));
+        }
+
+        default Optional<String> versionFieldOf(String stream) {
+            return stream(stream).flatMap(StreamCompaction::versionField).or(this::versionField);
+        }
+
+        default List<String> tombstoneSuffixesOf(String stream) {
+            return stream(stream).flatMap(StreamCompaction::tombstoneSuffixes).orElse(tombstoneSuffixes());
+        }
+
+        default boolean nullValueIsTombstoneOf(String stream) {
+            return stream(stream).flatMap(StreamCompaction::nullValueIsTombstone).orElse(nullValueIsTombstone());
+        }
+
+        default Duration tombstoneRetentionOf(String stream) {
+            return stream(stream).flatMap(StreamCompaction::tombstoneRetention).orElse(tombstoneRetention());
         }
     }
 }

@@ -29,6 +29,7 @@ import io.eventlake.ingest.IncomingRecord;
 import io.eventlake.ingest.IncomingRecord.RecordHeader;
 import io.eventlake.ingest.IngestService;
 import io.eventlake.lake.EventCursor;
+import io.eventlake.lake.LakeAppender;
 import io.eventlake.lake.LakeWriter;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -63,6 +64,9 @@ public class DeadLetterService {
     EnvelopeExtractor extractor;
 
     @Inject
+    LakeAppender appender;
+
+    @Inject
     IngestService ingest;
 
     @Inject
@@ -93,7 +97,7 @@ public class DeadLetterService {
                 throw new ConflictException("Dead letter " + id + " is " + status + "; only PENDING or REDRIVING ones "
                         + "can be redriven.");
             }
-            Extraction extraction = ingest.validated(extractor.extract(toRecord(deadLetter)));
+            Extraction extraction = ingest.judged(extractor.extract(toRecord(deadLetter)));
             if (extraction instanceof Extraction.Rejected rejected) {
                 return repository.setReason(connection, id, rejected.code().name(), rejected.message(), rejected.violations())
                         .call(() -> repository.recordAction(connection, id, "REDRIVE", "STILL_INVALID", rejected.message(),
@@ -102,17 +106,28 @@ public class DeadLetterService {
                                 rejected.violations())));
             }
             Event event = ((Extraction.Extracted) extraction).event();
-            return lake.insert(connection, List.of(event))
-                    .flatMap(inserted -> inserted.isEmpty() ? alreadyInLake(connection, event) : Uni.createFrom().item(true))
-                    .flatMap(ours -> {
-                        String outcome = ours ? "STORED" : "DUPLICATE";
-                        DeadLetterStatus next = ours ? DeadLetterStatus.REDRIVING : DeadLetterStatus.REDRIVEN;
-                        return repository.setStatus(connection, id, next)
-                                .call(() -> repository.recordAction(connection, id, "REDRIVE", outcome,
-                                        ours ? null : "another event with this source and id is already in the lake",
-                                        event.id(), by))
-                                .replaceWith(new Stored(ours ? event : null,
-                                        new RedriveResult(id, ours ? "REDRIVEN" : "DUPLICATE", event.id(), null, null)));
+            return appender.append(connection, List.of(event))
+                    .flatMap(appended -> {
+                        if (appended.superseded().contains(EventKey.of(event))) {
+                            // In the lake now, but older than its key's latest event: never forwarded.
+                            return repository.setStatus(connection, id, DeadLetterStatus.REDRIVEN)
+                                    .call(() -> repository.recordAction(connection, id, "REDRIVE", "SUPERSEDED",
+                                            "stored in the history; its key already holds a newer event", event.id(), by))
+                                    .replaceWith(new Stored(null, new RedriveResult(id, "REDRIVEN", event.id(), null, null)));
+                        }
+                        return (appended.inserted().isEmpty() ? alreadyInLake(connection, event) : Uni.createFrom().item(true))
+                                .flatMap(ours -> {
+                                    String outcome = ours ? "STORED" : "DUPLICATE";
+                                    DeadLetterStatus next = ours ? DeadLetterStatus.REDRIVING : DeadLetterStatus.REDRIVEN;
+                                    return repository.setStatus(connection, id, next)
+                                            .call(() -> repository.recordAction(connection, id, "REDRIVE", outcome,
+                                                    ours ? null
+                                                            : "another event with this source and id is already in the lake",
+                                                    event.id(), by))
+                                            .replaceWith(new Stored(ours ? event : null,
+                                                    new RedriveResult(id, ours ? "REDRIVEN" : "DUPLICATE", event.id(), null,
+                                                            null)));
+                                });
                     });
         })).flatMap(stored -> {
             if (stored.toForward() == null) {

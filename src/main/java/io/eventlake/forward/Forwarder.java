@@ -2,6 +2,7 @@ package io.eventlake.forward;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,17 +23,18 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
 
-import io.eventlake.config.EventLakeConfig;
 import io.eventlake.event.Event;
-import io.eventlake.event.StreamNaming;
+import io.eventlake.metrics.IngestMetrics;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
- * Forwards stored events to the clean topic of their stream, as CloudEvents in binary mode: the record key
- * is the event's subject, the value its data, the attributes {@code ce_*} headers.
+ * Forwards stored events to their clean topics ({@link ForwardRoutes}: the routes they match, else their
+ * stream's topic), as CloudEvents in binary mode: the record key is the event's subject, the value its data,
+ * the attributes {@code ce_*} headers. On a compacted topic a tombstone is forwarded with a null value.
  * <p>
  * Forwarding is the hot half of ingest, so it uses one plain idempotent producer rather than a Reactive
  * Messaging emitter: a batch is handed to the producer on one dedicated thread (so the event loop never
@@ -44,6 +46,7 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 @ApplicationScoped
 public class Forwarder {
 
+    private static final Logger LOG = Logger.getLogger(Forwarder.class);
     private static final byte[] SPEC_VERSION = "1.0".getBytes(StandardCharsets.UTF_8);
     private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
 
@@ -52,7 +55,13 @@ public class Forwarder {
     Map<String, Object> kafkaConfig;
 
     @Inject
-    EventLakeConfig config;
+    ForwardRoutes routes;
+
+    @Inject
+    TopicManager topics;
+
+    @Inject
+    IngestMetrics metrics;
 
     private KafkaProducer<String, byte[]> producer;
     private ExecutorService sender;
@@ -88,23 +97,47 @@ public class Forwarder {
             return Uni.createFrom().voidItem();
         }
         return Uni.createFrom().emitter(emitter -> sender.execute(() -> {
-            BatchAcknowledgement acknowledgement = new BatchAcknowledgement(events.size(), emitter);
             try {
-                for (Event event : events) {
-                    producer.send(toRecord(event), acknowledgement);
+                List<ProducerRecord<String, byte[]>> records = toRecords(events);
+                if (records.isEmpty()) {
+                    emitter.complete(null);
+                    return;
+                }
+                BatchAcknowledgement acknowledgement = new BatchAcknowledgement(records.size(), emitter);
+                try {
+                    for (ProducerRecord<String, byte[]> record : records) {
+                        producer.send(record, acknowledgement);
+                    }
+                } catch (RuntimeException e) {
+                    acknowledgement.fail(e);
                 }
             } catch (RuntimeException e) {
-                acknowledgement.fail(e);
+                emitter.fail(e);
             }
         }));
     }
 
-    /** The clean topic of an event. */
-    public String topicOf(Event event) {
-        return StreamNaming.topicOf(config.forward().topicPrefix(), event.stream());
+    /** Every record the events make, in event order: one per topic the event is routed to. */
+    private List<ProducerRecord<String, byte[]>> toRecords(List<Event> events) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
+        for (Event event : events) {
+            for (String topic : routes.topicsOf(event.type(), event.stream())) {
+                TopicInfo info = topics.ensure(topic);
+                if (info.compacted() && event.subject() == null) {
+                    // A compacted topic refuses records without a key; the event stays in the lake.
+                    metrics.unforwarded(event.stream(), topic, "NO_KEY");
+                    LOG.debugf("EL0015 event %s has no key: not forwarded to compacted topic %s", event.id(), topic);
+                    continue;
+                }
+                // On a compacted topic a delete is a real Kafka tombstone: the key with a null value.
+                boolean nullValue = info.compacted() && event.tombstone();
+                records.add(toRecord(event, topic, nullValue));
+            }
+        }
+        return records;
     }
 
-    private ProducerRecord<String, byte[]> toRecord(Event event) {
+    private ProducerRecord<String, byte[]> toRecord(Event event, String topic, boolean nullValue) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("ce_specversion", SPEC_VERSION);
         headers.add("ce_id", utf8(event.id()));
@@ -118,8 +151,8 @@ public class Forwarder {
             headers.add("ce_dataschema", utf8(event.dataSchema()));
         }
         headers.add("content-type", event.dataContentType() != null ? utf8(event.dataContentType()) : JSON);
-        byte[] value = event.data() == null ? null : utf8(event.data());
-        return new ProducerRecord<>(topicOf(event), null, event.subject(), value, headers);
+        byte[] value = nullValue || event.data() == null ? null : utf8(event.data());
+        return new ProducerRecord<>(topic, null, event.subject(), value, headers);
     }
 
     private static byte[] utf8(String s) {

@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -35,12 +36,18 @@ public final class EnvelopeExtractor {
     private final ObjectMapper mapper;
     private final String typeHeader;
     private final String idHeader;
+    private final Predicate<String> parseDataOfType;
 
-    public EnvelopeExtractor(ObjectMapper mapper, String typeHeader, String idHeader) {
+    /**
+     * {@code parseDataOfType}: the event types whose data someone reads (a schema validates it, a version
+     * field is taken from it); their data is parsed into a tree once, here, instead of only checked.
+     */
+    public EnvelopeExtractor(ObjectMapper mapper, String typeHeader, String idHeader, Predicate<String> parseDataOfType) {
         // One JSON value per record: "{}garbage" is not JSON.
         this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.typeHeader = typeHeader;
         this.idHeader = idHeader;
+        this.parseDataOfType = parseDataOfType;
     }
 
     public Extraction extract(IncomingRecord record) {
@@ -64,7 +71,7 @@ public final class EnvelopeExtractor {
             throw new RejectedException(RejectionCode.NOT_JSON, "a structured CloudEvent must be a JSON object");
         }
         String type = requireType(textAttribute(envelope, "type"), "attribute 'type'");
-        String data = structuredData(envelope);
+        JsonNode data = structuredData(envelope);
         return extracted(record,
                 textAttribute(envelope, "source"),
                 textAttribute(envelope, "id"),
@@ -73,14 +80,15 @@ public final class EnvelopeExtractor {
                 textAttribute(envelope, "time"),
                 textAttribute(envelope, "datacontenttype"),
                 textAttribute(envelope, "dataschema"),
+                data == null ? null : data.toString(),
                 data);
     }
 
-    private String structuredData(JsonNode envelope) {
+    private JsonNode structuredData(JsonNode envelope) {
         JsonNode data = envelope.get("data");
         JsonNode base64 = envelope.get("data_base64");
         if (data != null && !data.isNull()) {
-            return data.toString();
+            return data;
         }
         if (base64 != null && !base64.isNull()) {
             byte[] decoded;
@@ -89,14 +97,14 @@ public final class EnvelopeExtractor {
             } catch (IllegalArgumentException e) {
                 throw new RejectedException(RejectionCode.INVALID_ATTRIBUTE, "attribute 'data_base64' is not base64");
             }
-            parseJson(decoded, "attribute 'data_base64'");
-            return new String(decoded, StandardCharsets.UTF_8);
+            return parseJson(decoded, "attribute 'data_base64'");
         }
         return null;
     }
 
     private Extraction binary(IncomingRecord record, String contentType) {
         String type = requireType(record.header("ce_type"), "header 'ce_type'");
+        JsonNode parsed = parsedValue(record, type);
         return extracted(record,
                 record.header("ce_source"),
                 record.header("ce_id"),
@@ -105,21 +113,35 @@ public final class EnvelopeExtractor {
                 record.header("ce_time"),
                 contentType,
                 record.header("ce_dataschema"),
-                valueAsJson(record));
+                valueAsText(record),
+                parsed);
     }
 
     private Extraction plain(IncomingRecord record, String contentType) {
         String type = requireType(record.header(typeHeader), "header '" + typeHeader + "'");
+        JsonNode parsed = parsedValue(record, type);
         return extracted(record, null, record.header(idHeader), type, record.keyAsString(), null,
-                contentType, null, valueAsJson(record));
+                contentType, null, valueAsText(record), parsed);
     }
 
-    private String valueAsJson(IncomingRecord record) {
+    /** The record value as a tree when its type's data is read, else only checked to be JSON (null then). */
+    private JsonNode parsedValue(IncomingRecord record, String type) {
         if (record.value() == null) {
             return null;
         }
+        if (parseDataOfType.test(type)) {
+            JsonNode parsed = parseJson(record.value(), "the record value");
+            if (parsed == null || parsed.isMissingNode()) {
+                throw new RejectedException(RejectionCode.NOT_JSON, "the record value is empty");
+            }
+            return parsed;
+        }
         checkJson(record.value(), "the record value");
-        return new String(record.value(), StandardCharsets.UTF_8);
+        return null;
+    }
+
+    private static String valueAsText(IncomingRecord record) {
+        return record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8);
     }
 
     /**
@@ -143,7 +165,7 @@ public final class EnvelopeExtractor {
     }
 
     private Extraction extracted(IncomingRecord record, String source, String id, String type, String subject,
-            String time, String dataContentType, String dataSchema, String data) {
+            String time, String dataContentType, String dataSchema, String data, JsonNode parsedData) {
         var origin = record.origin();
         Event event = new Event(
                 isBlank(source) ? "kafka:" + origin.topic() : source,
@@ -155,9 +177,8 @@ public final class EnvelopeExtractor {
                 dataContentType,
                 dataSchema,
                 data,
-                origin,
-                null);
-        return new Extraction.Extracted(record, event);
+                origin);
+        return new Extraction.Extracted(record, event, parsedData);
     }
 
     private static OffsetDateTime recordTime(IncomingRecord record) {

@@ -2,6 +2,8 @@ package io.eventlake.ingest;
 
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.eventlake.error.Violation;
 import io.eventlake.event.Event;
 
@@ -10,7 +12,15 @@ public sealed interface Extraction {
 
     IncomingRecord record();
 
-    record Extracted(IncomingRecord record, Event event) implements Extraction {
+    /**
+     * {@code parsedData}: the event's data as a JSON tree when the extractor was asked to build one (its type
+     * has a schema, or its stream orders keys by a payload field), so that it is parsed once; else null.
+     */
+    record Extracted(IncomingRecord record, Event event, JsonNode parsedData) implements Extraction {
+
+        public Extracted withEvent(Event changed) {
+            return new Extracted(record, changed, parsedData);
+        }
     }
 
     /** {@code violations}: where and how the data broke its schema; empty for other reasons. */

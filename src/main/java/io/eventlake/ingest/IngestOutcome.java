@@ -4,10 +4,13 @@ import java.util.Map;
 
 /**
  * What one batch came to. {@code storedByStream}: events new to the lake, per stream; {@code duplicates}:
- * events the lake already held (redeliveries, repeated ids); {@code deadLettersByCode}: records refused.
+ * events the lake already held (redeliveries, repeated ids); {@code supersededByStream}: stored events that
+ * arrived after a newer event of their key (counted in stored too, never forwarded);
+ * {@code deadLettersByCode}: records refused.
  */
 public record IngestOutcome(
         Map<String, Integer> storedByStream,
+        Map<String, Integer> supersededByStream,
         Map<String, Integer> duplicatesByStream,
         Map<RejectionCode, Integer> deadLettersByCode,
         int forwarded) {

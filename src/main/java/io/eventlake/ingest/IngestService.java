@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.eventlake.compaction.CompactionRules;
 import io.eventlake.config.EventLakeConfig;
 import io.eventlake.deadletter.DeadLetterPublisher;
 import io.eventlake.deadletter.DeadLetterWriter;
@@ -24,6 +25,7 @@ import io.eventlake.event.RecordOrigin;
 import io.eventlake.forward.ForwardCheckpoints;
 import io.eventlake.forward.Forwarder;
 import io.eventlake.forward.TopicPartitionKey;
+import io.eventlake.lake.LakeAppender;
 import io.eventlake.lake.LakeWriter;
 import io.eventlake.metrics.IngestMetrics;
 import io.eventlake.schema.EventValidator;
@@ -58,6 +60,12 @@ public class IngestService {
     LakeWriter lake;
 
     @Inject
+    LakeAppender appender;
+
+    @Inject
+    CompactionRules compaction;
+
+    @Inject
     DeadLetterWriter deadLetterWriter;
 
     @Inject
@@ -82,39 +90,65 @@ public class IngestService {
     EventLakeConfig config;
 
     /**
-     * Stores a batch: its events in the lake and its dead letters, in one transaction. What is then to be
-     * forwarded and published is in the returned plan; nothing has been sent yet.
+     * Reads and judges a batch before it is stored: extracts each record's event, applies its stream's
+     * compaction rules and validates it. Pure CPU work (no I/O), so it can run on a worker thread while the
+     * previous batch is being stored; call it only once {@link #ready()} completed.
      */
-    public Uni<StorePlan> store(List<IncomingRecord> records) {
-        // Schemas must be loaded before the first event is judged against them.
-        return validator.ready().flatMap(ready -> {
-            List<Extraction> extractions = new ArrayList<>(records.size());
-            for (IncomingRecord record : records) {
-                extractions.add(validated(extractor.extract(record)));
-            }
-            return storeValidated(records, extractions);
-        });
+    public List<Extraction> prepare(List<IncomingRecord> records) {
+        List<Extraction> extractions = new ArrayList<>(records.size());
+        for (IncomingRecord record : records) {
+            extractions.add(judged(extractor.extract(record)));
+        }
+        return extractions;
+    }
+
+    /** Completes once the schemas are loaded: events are judged only after it. */
+    public Uni<Void> ready() {
+        return validator.ready();
     }
 
     /**
-     * An extracted event checked against its type's schema: the same event with the version it matched, or
-     * a rejection with every violation. Also used by the dead-letter redrive, against the current schemas.
+     * Stores a prepared batch: its events in the lake and the latest-per-key view, and its dead letters, in
+     * one transaction. What is then to be forwarded and published is in the returned plan; nothing has been
+     * sent yet.
      */
-    public Extraction validated(Extraction extraction) {
+    public Uni<StorePlan> store(List<IncomingRecord> records, List<Extraction> extractions) {
+        return storeValidated(records, extractions);
+    }
+
+    /**
+     * An extracted event as the lake takes it: marked as a tombstone or not, with the version that orders
+     * it within its key, and checked against its type's schema (the version it matched is recorded; a
+     * rejection carries every violation). Also used by the dead-letter redrive, against the current schemas.
+     */
+    public Extraction judged(Extraction extraction) {
         if (!(extraction instanceof Extraction.Extracted extracted)) {
             return extraction;
         }
+        boolean nullValue = extraction.record().value() == null;
+        Extraction.Extracted ruled = extracted
+                .withEvent(compaction.apply(extracted.event(), nullValue, extracted.parsedData()));
+        if (ruled.event().tombstone() && ruled.event().data() == null) {
+            // A delete without data (a Kafka tombstone): there is nothing to validate.
+            return ruled;
+        }
+        return validated(ruled);
+    }
+
+    private Extraction validated(Extraction.Extracted extracted) {
         Event event = extracted.event();
-        Verdict verdict = validator.validate(event.type(), event.stream(), event.dataSchema(), event.data());
+        Verdict verdict = extracted.parsedData() != null
+                ? validator.validateNode(event.type(), event.stream(), event.dataSchema(), extracted.parsedData())
+                : validator.validate(event.type(), event.stream(), event.dataSchema(), event.data());
         if (verdict instanceof Valid valid) {
-            return new Extraction.Extracted(extraction.record(), event.withSchemaVersion(valid.version()));
+            return extracted.withEvent(event.withSchemaVersion(valid.version()));
         }
         if (verdict instanceof Invalid invalid) {
             metrics.rejected(event.stream(), invalid.code());
-            return new Extraction.Rejected(extraction.record(), RejectionCode.valueOf(invalid.code()), invalid.summary(),
+            return new Extraction.Rejected(extracted.record(), RejectionCode.valueOf(invalid.code()), invalid.summary(),
                     invalid.violations());
         }
-        return extraction;
+        return extracted;
     }
 
     private Uni<StorePlan> storeValidated(List<IncomingRecord> records, List<Extraction> extractions) {
@@ -152,38 +186,47 @@ public class IngestService {
                 deadLetters.add(toDeadLetter(rejected));
             }
         }
-        return pool.withTransaction(connection -> lake.insert(connection, events)
-                .flatMap(inserted -> deadLetterWriter.record(connection, deadLetters)
-                        .flatMap(attempts -> plan(connection, events, inserted, deadLetters, attempts))));
+        return pool.withTransaction(connection -> appender.append(connection, events)
+                .flatMap(appended -> deadLetterWriter.record(connection, deadLetters)
+                        .flatMap(attempts -> plan(connection, events, appended, deadLetters, attempts))));
     }
 
-    private Uni<StorePlan> plan(SqlConnection connection, List<Event> events, Set<EventKey> inserted,
+    private Uni<StorePlan> plan(SqlConnection connection, List<Event> events, LakeAppender.Result appended,
             List<NewDeadLetter> deadLetters, List<Integer> attempts) {
-        List<EventKey> notInserted = events.stream().map(EventKey::of).filter(k -> !inserted.contains(k)).toList();
+        List<EventKey> notInserted = events.stream().map(EventKey::of).filter(k -> !appended.inserted().containsKey(k))
+                .toList();
         boolean redelivered = !notInserted.isEmpty() || attempts.stream().anyMatch(a -> a > 1);
         if (!redelivered) {
             // The common case: everything is new, so everything goes on.
-            return Uni.createFrom().item(buildPlan(events, inserted, Map.of(), Map.of(), deadLetters, attempts));
+            return Uni.createFrom().item(buildPlan(events, appended, Map.of(), Map.of(), deadLetters, attempts));
         }
         Set<TopicPartitionKey> partitions = new HashSet<>();
         events.forEach(e -> partitions.add(TopicPartitionKey.of(e.origin())));
         deadLetters.forEach(d -> partitions.add(TopicPartitionKey.of(d.origin())));
         return lake.originsOf(connection, notInserted)
                 .flatMap(origins -> checkpoints.load(connection, partitions)
-                        .map(forwarded -> buildPlan(events, inserted, origins, forwarded, deadLetters, attempts)));
+                        .map(forwarded -> buildPlan(events, appended, origins, forwarded, deadLetters, attempts)));
     }
 
-    private static StorePlan buildPlan(List<Event> events, Set<EventKey> inserted, Map<EventKey, RecordOrigin> storedOrigins,
+    private static StorePlan buildPlan(List<Event> events, LakeAppender.Result appended,
+            Map<EventKey, RecordOrigin> storedOrigins,
             Map<TopicPartitionKey, Long> forwardedUpTo, List<NewDeadLetter> deadLetters, List<Integer> attempts) {
         List<Event> toForward = new ArrayList<>(events.size());
         Map<String, Integer> stored = new HashMap<>();
         Map<String, Integer> duplicates = new HashMap<>();
+        Map<String, Integer> superseded = new HashMap<>();
         // The insert keeps the first of several events with one key in a batch; the later ones are duplicates.
-        Set<EventKey> firstOccurrence = new HashSet<>(inserted);
+        Set<EventKey> firstOccurrence = new HashSet<>(appended.inserted().keySet());
         for (Event event : events) {
             EventKey key = EventKey.of(event);
             if (firstOccurrence.remove(key)) {
-                toForward.add(event);
+                // A superseded event (older than what its key already holds) stays in the history only:
+                // forwarding it would roll consumers back.
+                if (appended.superseded().contains(key)) {
+                    superseded.merge(event.stream(), 1, Integer::sum);
+                } else {
+                    toForward.add(event);
+                }
                 stored.merge(event.stream(), 1, Integer::sum);
             } else {
                 duplicates.merge(event.stream(), 1, Integer::sum);
@@ -206,7 +249,7 @@ public class IngestService {
             }
         }
         return new StorePlan(toForward, toPublish, publishAttempts,
-                new IngestOutcome(stored, duplicates, deadLettered, toForward.size()), Map.of());
+                new IngestOutcome(stored, superseded, duplicates, deadLettered, toForward.size()), Map.of());
     }
 
     private static boolean wasForwarded(RecordOrigin origin, Map<TopicPartitionKey, Long> forwardedUpTo) {

@@ -19,6 +19,7 @@ import io.eventlake.event.RecordOrigin;
 import io.eventlake.ingest.IncomingRecord.RecordHeader;
 import io.eventlake.messaging.Channels;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 
@@ -26,9 +27,10 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
  * Consumes every ingest topic in batches, one poll at a time, in order per partition, and acknowledges a
  * batch only once its events are stored and forwarded.
  * <p>
- * The two steps are pipelined: while batch N is being forwarded (waiting for the broker's acks), batch
- * N+1 is being stored. Forwards stay strictly in batch order (N+1 is forwarded only after N is
- * acknowledged), and at most two batches are in flight, so memory stays bounded. A step that keeps
+ * The steps are pipelined: while batch N is being forwarded (waiting for the broker's acks), batch N+1 is
+ * being stored and batch N+2 prepared (parsed and validated, on a worker thread). Stores and forwards stay
+ * strictly in batch order (N+1 is stored after N, forwarded after N was acknowledged), and at most three
+ * batches are in flight, so memory stays bounded. A step that keeps
  * failing (the database or the broker is down) is retried with back-off; after
  * {@code eventlake.ingest.max-retries} the batch is nacked, the channel stops and health reports DOWN.
  * Nothing unacknowledged is lost: the next start re-reads it, and storing and forwarding are idempotent.
@@ -47,6 +49,9 @@ public class KafkaIngestConsumer {
     /** The forward of the previous batch; the next batch's forward is chained after it. */
     private volatile Uni<Void> previousForward = Uni.createFrom().voidItem();
 
+    /** The store of the previous batch; the next batch is stored after it, in poll order. */
+    private volatile Uni<Void> previousStore = Uni.createFrom().voidItem();
+
     @Incoming(Channels.INGEST)
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public Uni<Void> consume(KafkaRecordBatch<byte[], byte[]> batch) {
@@ -61,23 +66,41 @@ public class KafkaIngestConsumer {
             LOG.debugf("EL0002 batch of %d records from %s", records.size(),
                     records.stream().map(r -> r.origin().topic() + "-" + r.origin().partition()).distinct().toList());
         }
-        return retried(ingest.store(records), "store", records.size())
-                // Back-pressure: a batch is stored while the previous one is forwarded, never further ahead.
-                .call(plan -> previousForward)
-                .invoke(plan -> {
-                    Uni<Void> forward = retried(ingest.forward(plan), "forward", records.size())
-                            .invoke(outcome -> LOG.debugf("EL0003 batch done: %s", outcome))
-                            .call(outcome -> Uni.createFrom().completionStage(batch.ack()))
+        // Three stages, each on one batch at a time: batch N+2 is prepared (parsed, validated) on a worker
+        // thread while N+1 is stored and N forwarded. This call returns once N+1's store finished and
+        // N+2's started, so at most three batches are in memory.
+        return ingest.ready()
+                .flatMap(ready -> Uni.createFrom().item(() -> ingest.prepare(records))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .call(prepared -> previousStore)
+                .invoke(prepared -> {
+                    Uni<Void> stored = retried(ingest.store(records, prepared), "store", records.size())
+                            // Back-pressure: a batch is forwarded after the previous one, never further ahead.
+                            .call(plan -> previousForward)
+                            .invoke(plan -> startForward(batch, plan, records.size()))
                             .replaceWithVoid()
                             .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)))
                             .memoize().indefinitely();
-                    previousForward = forward;
-                    forward.subscribe().with(ignored -> {
-                    }, failure -> LOG.errorf("EL0004 batch of %d records not forwarded, channel stops: %s",
+                    previousStore = stored;
+                    stored.subscribe().with(ignored -> {
+                    }, failure -> LOG.errorf("EL0005 batch of %d records not stored, channel stops: %s",
                             records.size(), failure.toString()));
                 })
                 .replaceWithVoid()
                 .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)));
+    }
+
+    private void startForward(KafkaRecordBatch<byte[], byte[]> batch, StorePlan plan, int size) {
+        Uni<Void> forward = retried(ingest.forward(plan), "forward", size)
+                .invoke(outcome -> LOG.debugf("EL0003 batch done: %s", outcome))
+                .call(outcome -> Uni.createFrom().completionStage(batch.ack()))
+                .replaceWithVoid()
+                .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)))
+                .memoize().indefinitely();
+        previousForward = forward;
+        forward.subscribe().with(ignored -> {
+        }, failure -> LOG.errorf("EL0004 batch of %d records not forwarded, channel stops: %s", size,
+                failure.toString()));
     }
 
     private <T> Uni<T> retried(Uni<T> step, String name, int size) {

@@ -3,10 +3,8 @@ package io.eventlake.lake;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,27 +27,34 @@ public class LakeWriter {
     private static final String INSERT = """
             insert into lake_event (source, event_id, type, stream, event_key, event_time, content_type,
                                     data_schema, data, source_topic, source_partition, source_offset,
-                                    schema_version)
-            select s, i, t, st, k, tm, ct, ds, d::jsonb, tp, p, o, sv
+                                    schema_version, tombstone)
+            select s, i, t, st, k, tm, ct, ds, d::jsonb, tp, p, o, sv, ts
             from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                        $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::bigint[], $13::int[])
-                 with ordinality as u(s, i, t, st, k, tm, ct, ds, d, tp, p, o, sv, ord)
+                        $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::bigint[], $13::int[],
+                        $14::boolean[])
+                 with ordinality as u(s, i, t, st, k, tm, ct, ds, d, tp, p, o, sv, ts, ord)
             order by ord
             on conflict (event_id, source) do nothing
-            returning source, event_id
+            returning source, event_id, seq
             """;
+
+    private static final String MARK_SUPERSEDED = "update lake_event set superseded = true where seq = any($1::bigint[])";
 
     private static final String ORIGINS = """
             select e.source, e.event_id, e.source_topic, e.source_partition, e.source_offset
             from lake_event e
             join unnest($1::text[], $2::text[]) as k(source, event_id)
               on e.event_id = k.event_id and e.source = k.source
+            where not e.superseded
             """;
 
-    /** Inserts the events that are not in the lake yet, in list order; returns the keys it inserted. */
-    public Uni<Set<EventKey>> insert(SqlConnection connection, List<Event> events) {
+    /**
+     * Inserts the events that are not in the lake yet, in list order; returns the keys it inserted with the
+     * lake sequence number each got (ascending in list order).
+     */
+    public Uni<Map<EventKey, Long>> insert(SqlConnection connection, List<Event> events) {
         if (events.isEmpty()) {
-            return Uni.createFrom().item(Set.of());
+            return Uni.createFrom().item(Map.of());
         }
         int n = events.size();
         String[] source = new String[n], id = new String[n], type = new String[n], stream = new String[n],
@@ -58,6 +63,7 @@ public class LakeWriter {
         OffsetDateTime[] time = new OffsetDateTime[n];
         Integer[] partition = new Integer[n], schemaVersion = new Integer[n];
         Long[] offset = new Long[n];
+        Boolean[] tombstone = new Boolean[n];
         for (int i = 0; i < n; i++) {
             Event e = events.get(i);
             source[i] = e.source();
@@ -73,22 +79,36 @@ public class LakeWriter {
             partition[i] = e.origin().partition();
             offset[i] = e.origin().offset();
             schemaVersion[i] = e.schemaVersion();
+            tombstone[i] = e.tombstone();
         }
         Tuple params = Tuple.tuple()
                 .addArrayOfString(source).addArrayOfString(id).addArrayOfString(type).addArrayOfString(stream)
                 .addArrayOfString(key).addArrayOfOffsetDateTime(time).addArrayOfString(contentType)
                 .addArrayOfString(dataSchema).addArrayOfString(data).addArrayOfString(topic)
-                .addArrayOfInteger(partition).addArrayOfLong(offset).addArrayOfInteger(schemaVersion);
+                .addArrayOfInteger(partition).addArrayOfLong(offset).addArrayOfInteger(schemaVersion)
+                .addArrayOfBoolean(tombstone);
         return connection.preparedQuery(INSERT).execute(params).map(rows -> {
-            Set<EventKey> inserted = new HashSet<>(rows.rowCount() * 2);
+            Map<EventKey, Long> inserted = new HashMap<>(rows.rowCount() * 2);
             for (Row row : rows) {
-                inserted.add(new EventKey(row.getString(0), row.getString(1)));
+                inserted.put(new EventKey(row.getString(0), row.getString(1)), row.getLong(2));
             }
             return inserted;
         });
     }
 
-    /** Where the stored copies of these events came from. */
+    /** Marks these lake events as superseded: they arrived after a newer event of their key. */
+    public Uni<Void> markSuperseded(SqlConnection connection, Collection<Long> seqs) {
+        if (seqs.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.preparedQuery(MARK_SUPERSEDED).execute(Tuple.tuple().addArrayOfLong(seqs.toArray(Long[]::new)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Where the stored copies of these events came from; superseded ones are left out, as they are never
+     * forwarded.
+     */
     public Uni<Map<EventKey, RecordOrigin>> originsOf(SqlConnection connection, Collection<EventKey> keys) {
         if (keys.isEmpty()) {
             return Uni.createFrom().item(Map.of());

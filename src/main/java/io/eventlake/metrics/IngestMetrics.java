@@ -19,6 +19,9 @@ import io.micrometer.core.instrument.Timer;
  * Ingest meters, scraped at {@code /q/metrics}:
  * <ul>
  * <li>{@code eventlake.events.ingested{stream,outcome}}: events stored, or recognised as duplicates;</li>
+ * <li>{@code eventlake.events.superseded{stream}}: stored events older than their key's latest, not
+ * forwarded;</li>
+ * <li>{@code eventlake.events.unforwarded{stream,topic,reason}}: events a routed topic cannot take;</li>
  * <li>{@code eventlake.events.dead_lettered{reason}}: records refused;</li>
  * <li>{@code eventlake.events.rejected{stream,reason}}: events that failed schema validation (or had an
  * unknown type their stream rejects);</li>
@@ -39,6 +42,9 @@ public class IngestMetrics {
     public void record(IngestOutcome outcome) {
         outcome.storedByStream().forEach((stream, n) -> ingested(stream, "stored").increment(n));
         outcome.duplicatesByStream().forEach((stream, n) -> ingested(stream, "duplicate").increment(n));
+        outcome.supersededByStream().forEach((stream, n) -> Counter.builder("eventlake.events.superseded")
+                .description("Stored events older than their key's latest: kept in the history, not forwarded")
+                .tag("stream", stream).register(registry).increment(n));
         outcome.deadLettersByCode().forEach((code, n) -> Counter.builder("eventlake.events.dead_lettered")
                 .description("Records that could not become events and went to the dead letters")
                 .tag("reason", code.name()).register(registry).increment(n));
@@ -64,6 +70,12 @@ public class IngestMetrics {
     public void rejected(String stream, String reason) {
         Counter.builder("eventlake.events.rejected").description("Events refused by schema validation, by stream and reason")
                 .tag("stream", stream).tag("reason", reason).register(registry).increment();
+    }
+
+    public void unforwarded(String stream, String topic, String reason) {
+        Counter.builder("eventlake.events.unforwarded")
+                .description("Stored events a routed topic cannot take (a compacted topic needs a key)")
+                .tag("stream", stream).tag("topic", topic).tag("reason", reason).register(registry).increment();
     }
 
     private Counter ingested(String stream, String outcome) {

@@ -62,6 +62,11 @@ public class EventValidator {
         return cache.ready();
     }
 
+    /** Whether events of this type are validated (it has a registered schema). */
+    public boolean hasSchema(String type) {
+        return cache.of(type).isPresent();
+    }
+
     /** Validates data given as JSON text (as it arrives from Kafka). */
     public Verdict validate(String type, String stream, String dataSchema, String data) {
         if (cache.of(type).isEmpty()) {

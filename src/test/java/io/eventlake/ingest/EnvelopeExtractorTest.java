@@ -17,7 +17,8 @@ import io.eventlake.ingest.IncomingRecord.RecordHeader;
 
 class EnvelopeExtractorTest {
 
-    private final EnvelopeExtractor extractor = new EnvelopeExtractor(new ObjectMapper(), "event-type", "event-id");
+    private final EnvelopeExtractor extractor = new EnvelopeExtractor(new ObjectMapper(), "event-type", "event-id",
+            type -> type.startsWith("parsed."));
     private final RecordOrigin origin = new RecordOrigin("ingest.rentals", 2, 41);
 
     @Test

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged application ({@code target/quarkus-app/quarkus-run.jar}) run as its own process, the way an
@@ -32,25 +33,58 @@ public final class PackagedService implements AutoCloseable {
 
     /** Starts the service with these extra settings and waits until it reports ready. */
     public static PackagedService start(String name, Map<String, String> settings) {
+        return start(name, settings, "512m");
+    }
+
+    /** Starts the service with this heap limit ({@code -Xmx}) and these extra settings; waits until ready. */
+    public static PackagedService start(String name, Map<String, String> settings, String heap) {
+        Path log = Path.of("target", "it-" + name + ".log");
+        int port = EmbeddedKafkaBroker.freePort();
+        PackagedService service = new PackagedService(launch(settings, heap, log, port), port);
+        service.awaitReady(Duration.ofSeconds(60), log);
+        return service;
+    }
+
+    /**
+     * Starts the service with settings it must refuse: waits for it to exit and returns its output. Fails
+     * if it becomes ready instead.
+     */
+    public static String startExpectingRefusal(String name, Map<String, String> settings) {
+        Path log = Path.of("target", "it-" + name + ".log");
+        int port = EmbeddedKafkaBroker.freePort();
+        Process process = launch(settings, "512m", log, port);
+        try {
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the service neither became ready nor exited; see " + log);
+            }
+            if (process.exitValue() == 0) {
+                throw new IllegalStateException("the service exited normally instead of refusing to start; see " + log);
+            }
+            return Files.readString(log);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Process launch(Map<String, String> settings, String heap, Path log, int port) {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the integration tests with `./mvnw verify`");
         }
-        int port = EmbeddedKafkaBroker.freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap));
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dquarkus.datasource.reactive.url=" + LakeDatabase.URL.replaceFirst("^jdbc:", ""));
         command.add("-Dquarkus.datasource.jdbc.url=" + LakeDatabase.URL);
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(JAR.toString());
-        Path log = Path.of("target", "it-" + name + ".log");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            return new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            PackagedService service = new PackagedService(process, port);
-            service.awaitReady(Duration.ofSeconds(60), log);
-            return service;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,6 +106,11 @@ public final class PackagedService implements AutoCloseable {
             sleep(200);
         }
         throw new IllegalStateException("the service was not ready within " + timeout + "; see " + log);
+    }
+
+    /** The HTTP port the service listens on. */
+    public int port() {
+        return port;
     }
 
     public HttpResponse<String> get(String path) throws IOException {

@@ -1,0 +1,99 @@
+package io.eventlake.compaction;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.eventlake.error.InvalidRequestException;
+import io.eventlake.error.NotFoundException;
+import io.eventlake.error.Violation;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/** Triggers and watches history compaction runs. */
+@Path("/compactions")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Compaction", description = "History compaction: keep only the latest event of each key after an age")
+public class CompactionResource {
+
+    /** Until the security issue lands there are no identities; the record says so rather than guessing. */
+    private static final String REQUESTED_BY = "anonymous";
+
+    @Inject
+    HistoryCompactor compactor;
+
+    @Inject
+    CompactionRunRepository runs;
+
+    @Inject
+    Pool pool;
+
+    /** {@code historyAfter}: an ISO-8601 duration overriding the stream's setting for this run. */
+    @RegisterForReflection
+    public record CompactionRequest(String stream, String historyAfter) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start a history compaction run of a stream", description = "Runs in the background in bounded batches; watch it at the returned location.")
+    @APIResponse(responseCode = "202", description = "Started; the run as it began")
+    @APIResponse(responseCode = "400", description = "No stream, a malformed historyAfter, or none configured for the stream")
+    @APIResponse(responseCode = "409", description = "A run of this stream is already going on")
+    public Uni<Response> start(CompactionRequest request) {
+        if (request == null || request.stream() == null || request.stream().isBlank()) {
+            throw new InvalidRequestException(Violation.atPointer("/stream", "the stream to compact is required"));
+        }
+        Duration after = null;
+        if (request.historyAfter() != null) {
+            try {
+                after = Duration.parse(request.historyAfter());
+            } catch (DateTimeParseException e) {
+                throw new InvalidRequestException(Violation.atPointer("/historyAfter",
+                        "'" + request.historyAfter() + "' is not an ISO-8601 duration such as PT1H or P30D"));
+            }
+            if (after.isNegative()) {
+                throw new InvalidRequestException(Violation.atPointer("/historyAfter", "must not be negative"));
+            }
+        }
+        return compactor.start(request.stream(), after, REQUESTED_BY)
+                .map(run -> Response.accepted(run).location(URI.create("/compactions/" + run.id())).build());
+    }
+
+    @GET
+    @Operation(summary = "The latest compaction runs, optionally of one stream")
+    public Uni<List<CompactionRun>> list(@QueryParam("stream") String stream) {
+        return runs.list(pool, stream, 100);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One compaction run: state, keys scanned of the total, events and tombstones removed")
+    @APIResponse(responseCode = "404", description = "No such run")
+    public Uni<CompactionRun> get(@PathParam("id") String id) {
+        long runId;
+        try {
+            runId = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException(Violation.atParameter("id", "'" + id + "' is not a compaction run id"));
+        }
+        return runs.get(pool, runId).map(found -> found
+                .orElseThrow(() -> new NotFoundException("No compaction run " + runId + ".")));
+    }
+}

@@ -1,0 +1,35 @@
+package io.eventlake.compaction;
+
+import java.time.OffsetDateTime;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * One history compaction run of a stream: what it removed so far. {@code olderThan}: events that arrived
+ * in the lake before it were candidates; {@code tombstonesBefore}: tombstones older than it were removed
+ * with their key. State RUNNING, SUCCEEDED or FAILED ({@code error} says why).
+ */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CompactionRun(
+        long id,
+        String stream,
+        String state,
+        OffsetDateTime olderThan,
+        OffsetDateTime tombstonesBefore,
+        long keysTotal,
+        long keysScanned,
+        long eventsRemoved,
+        long tombstonesRemoved,
+        String error,
+        String requestedBy,
+        OffsetDateTime startedAt,
+        OffsetDateTime updatedAt,
+        OffsetDateTime finishedAt) {
+
+    public static final String RUNNING = "RUNNING";
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String FAILED = "FAILED";
+}

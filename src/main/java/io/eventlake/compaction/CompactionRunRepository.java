@@ -1,0 +1,105 @@
+package io.eventlake.compaction;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** SQL of {@code compaction_run} and of the deletes a run makes. */
+@ApplicationScoped
+public class CompactionRunRepository {
+
+    private static final String COLUMNS = """
+            id, stream, state, older_than, tombstones_before, keys_total, keys_scanned, events_removed,
+            tombstones_removed, error, requested_by, started_at, updated_at, finished_at
+            """;
+
+    /** A batch of the stream's keys, in key order after the previous batch's last key. */
+    static final String KEYS = """
+            select event_key, seq from latest_event
+            where stream = $1 and event_key > $2
+            order by event_key limit $3
+            """;
+
+    /** Every event of these keys older than the limit, except each key's latest. */
+    static final String REMOVE_SUPERSEDED = """
+            delete from lake_event e
+            using unnest($2::text[], $3::bigint[]) as k(event_key, seq)
+            where e.event_key = k.event_key and e.stream = $1 and e.seq <> k.seq and e.ingested_at < $4
+            """;
+
+    /** Deleted keys whose tombstone is past its retention: the view row goes, then the tombstone itself. */
+    static final String REMOVE_TOMBSTONED_KEYS = """
+            delete from latest_event l
+            using lake_event e
+            where l.stream = $1 and l.event_key = any($2::text[]) and l.deleted
+              and e.seq = l.seq and e.ingested_at < $3
+            returning l.seq
+            """;
+
+    static final String REMOVE_EVENTS = "delete from lake_event where seq = any($1::bigint[])";
+
+    public Uni<CompactionRun> create(SqlClient client, String stream, OffsetDateTime olderThan, OffsetDateTime tombstonesBefore,
+            String by) {
+        return client.preparedQuery("""
+                insert into compaction_run (stream, state, older_than, tombstones_before, keys_total, requested_by)
+                values ($1, 'RUNNING', $2, $3, (select count(*) from latest_event where stream = $1), $4)
+                returning """ + COLUMNS).execute(Tuple.of(stream, olderThan, tombstonesBefore, by))
+                .map(rows -> toRun(rows.iterator().next()));
+    }
+
+    public Uni<Void> progress(SqlClient client, long id, long keys, long events, long tombstones) {
+        return client.preparedQuery("""
+                update compaction_run set keys_scanned = keys_scanned + $2, events_removed = events_removed + $3,
+                       tombstones_removed = tombstones_removed + $4, updated_at = now()
+                where id = $1
+                """).execute(Tuple.of(id, keys, events, tombstones)).replaceWithVoid();
+    }
+
+    public Uni<Void> finish(SqlClient client, long id, String state, String error) {
+        return client.preparedQuery("""
+                update compaction_run set state = $2, error = $3, updated_at = now(), finished_at = now() where id = $1
+                """).execute(Tuple.of(id, state, error)).replaceWithVoid();
+    }
+
+    /** Runs left RUNNING by an instance that stopped: marked FAILED so that they do not look alive. */
+    public Uni<Void> abandon(SqlClient client, String stream) {
+        return client.preparedQuery("""
+                update compaction_run set state = 'FAILED', error = 'interrupted: the service running it stopped',
+                       updated_at = now(), finished_at = now()
+                where stream = $1 and state = 'RUNNING'
+                """).execute(Tuple.of(stream)).replaceWithVoid();
+    }
+
+    public Uni<Optional<CompactionRun>> get(SqlClient client, long id) {
+        return client.preparedQuery("select " + COLUMNS + " from compaction_run where id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toRun(rows.iterator().next())));
+    }
+
+    /** The latest runs first, optionally of one stream. */
+    public Uni<List<CompactionRun>> list(SqlClient client, String stream, int limit) {
+        return client.preparedQuery("select " + COLUMNS + " from compaction_run where ($1::text is null or stream = $1) "
+                + "order by id desc limit $2").execute(Tuple.of(stream, limit)).map(rows -> {
+                    List<CompactionRun> runs = new ArrayList<>();
+                    for (Row row : rows) {
+                        runs.add(toRun(row));
+                    }
+                    return runs;
+                });
+    }
+
+    private static CompactionRun toRun(Row row) {
+        return new CompactionRun(row.getLong("id"), row.getString("stream"), row.getString("state"),
+                row.getOffsetDateTime("older_than"), row.getOffsetDateTime("tombstones_before"), row.getLong("keys_total"),
+                row.getLong("keys_scanned"), row.getLong("events_removed"), row.getLong("tombstones_removed"),
+                row.getString("error"), row.getString("requested_by"), row.getOffsetDateTime("started_at"),
+                row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("finished_at"));
+    }
+}

@@ -1,0 +1,177 @@
+package io.eventlake.forward;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.jboss.logging.Logger;
+
+import io.eventlake.config.EventLakeConfig;
+import io.eventlake.config.EventLakeConfig.Forward.TopicMismatchPolicy;
+import io.eventlake.config.EventLakeConfig.Forward.TopicSettings;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Creates and checks clean topics through the Admin API. At start-up, every configured topic (with
+ * settings, or named by a route) is created if missing, or compared with its settings; differences stop
+ * the service (or are logged, with {@code on-topic-mismatch=warn}) rather than let it forward to a topic
+ * that is not what the configuration says. A stream's own topic is created the first time an event needs
+ * it. Blocking: call only from the forward thread or at start-up.
+ */
+@ApplicationScoped
+public class TopicManager {
+
+    private static final Logger LOG = Logger.getLogger(TopicManager.class);
+    private static final long TIMEOUT_SECONDS = 30;
+
+    @Inject
+    Admin admin;
+
+    @Inject
+    EventLakeConfig config;
+
+    private final Map<String, TopicInfo> known = new ConcurrentHashMap<>();
+
+    void onStart(@Observes StartupEvent event) {
+        Set<String> configured = new LinkedHashSet<>(config.forward().topics().keySet());
+        config.forward().routes().values().forEach(route -> configured.addAll(route.topics()));
+        if (configured.isEmpty()) {
+            return;
+        }
+        List<String> differences = new ArrayList<>();
+        for (String topic : configured) {
+            differences.addAll(prepare(topic));
+        }
+        if (differences.isEmpty()) {
+            LOG.infof("EL0011 clean topics ready: %s", configured);
+            return;
+        }
+        String message = "EL0012 existing topics differ from their configuration:\n  - " + String.join("\n  - ", differences)
+                + "\nChange the topics or eventlake.forward.topic.\"<name>\".*, or set eventlake.forward.on-topic-mismatch=warn.";
+        if (config.forward().onTopicMismatch() == TopicMismatchPolicy.FAIL) {
+            throw new IllegalStateException(message);
+        }
+        LOG.warn(message);
+    }
+
+    /** The topic, created with its settings (or the defaults) if it does not exist yet. */
+    public TopicInfo ensure(String topic) {
+        TopicInfo info = known.get(topic);
+        if (info != null) {
+            return info;
+        }
+        prepare(topic);
+        return known.get(topic);
+    }
+
+    /** Creates or describes the topic and remembers it; returns how it differs from its settings. */
+    private List<String> prepare(String topic) {
+        TopicSettings settings = config.forward().topics().get(topic);
+        try {
+            Optional<TopicInfo> existing = describe(topic, settings);
+            if (existing.isPresent()) {
+                return differences(topic, settings);
+            }
+            create(topic, settings);
+            describe(topic, settings).ifPresent(info -> LOG.infof("EL0013 created topic %s (%d partitions%s)", topic,
+                    info.partitions(), info.compacted() ? ", compacted" : ""));
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing topic " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("EL0014 cannot create or describe topic '" + topic + "': " + e, e);
+        }
+    }
+
+    private Optional<TopicInfo> describe(String topic, TopicSettings settings)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        TopicDescription description;
+        try {
+            description = admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .get(topic);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        Config topicConfig = topicConfig(topic);
+        String policy = value(topicConfig, TopicConfig.CLEANUP_POLICY_CONFIG);
+        TopicInfo info = new TopicInfo(topic, description.partitions().size(), policy != null && policy.contains("compact"));
+        known.put(topic, info);
+        return Optional.of(info);
+    }
+
+    private List<String> differences(String topic, TopicSettings settings)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (settings == null) {
+            // Named by a route only: any existing topic will do.
+            return List.of();
+        }
+        Config topicConfig = topicConfig(topic);
+        String retention = value(topicConfig, TopicConfig.RETENTION_MS_CONFIG);
+        var actual = new TopicDifferences.Actual(known.get(topic).partitions(),
+                value(topicConfig, TopicConfig.CLEANUP_POLICY_CONFIG), retention == null ? -1 : Long.parseLong(retention));
+        var expected = new TopicDifferences.Expected(settings.partitions(), settings.compacted(), settings.retention());
+        return TopicDifferences.between(topic, expected, actual);
+    }
+
+    private void create(String topic, TopicSettings settings)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        OptionalInt partitions = settings == null ? OptionalInt.empty() : settings.partitions();
+        OptionalInt replication = settings == null ? OptionalInt.empty() : settings.replicationFactor();
+        NewTopic newTopic = new NewTopic(topic, Optional.of(partitions.orElse(config.forward().defaultPartitions())),
+                replication.isPresent() ? Optional.of((short) replication.getAsInt()) : Optional.empty());
+        Map<String, String> configs = new HashMap<>();
+        if (settings != null && settings.compacted()) {
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+        if (settings != null) {
+            settings.retention().map(Duration::toMillis)
+                    .ifPresent(ms -> configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(ms)));
+        }
+        newTopic.configs(configs);
+        try {
+            admin.createTopics(List.of(newTopic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            // Another instance (or the producer's auto-creation) was first: describe it instead.
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    private Config topicConfig(String topic) throws InterruptedException, ExecutionException, TimeoutException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(resource);
+    }
+
+    private static String value(Config topicConfig, String name) {
+        ConfigEntry entry = topicConfig.get(name);
+        return entry == null ? null : entry.value();
+    }
+}

@@ -1,0 +1,95 @@
+package io.eventlake.streams;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.eventlake.error.NotFoundException;
+import io.eventlake.streams.StreamViews.KeyState;
+import io.eventlake.streams.StreamViews.StreamList;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/** The current state of every stream: the latest event of each key, as a consumer's projection would hold it. */
+@Path("/streams")
+@Tag(name = "Streams", description = "The latest state of every key (the compacted view)")
+public class StreamResource {
+
+    static final String NDJSON = "application/x-ndjson";
+
+    /** Keys written per chunk of a snapshot: fewer, larger writes than one per key. */
+    private static final int KEYS_PER_CHUNK = 128;
+
+    @Inject
+    StreamStateRepository repository;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every stream with its number of live and deleted keys")
+    public Uni<StreamList> streams() {
+        return repository.streams().map(StreamList::new);
+    }
+
+    @GET
+    @Path("/{stream}/keys/{key}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The current state of one key: its latest event")
+    @APIResponse(responseCode = "200", description = "The key's latest event")
+    @APIResponse(responseCode = "404", description = "The key was never seen, or its latest event is a delete")
+    public Uni<KeyState> key(@PathParam("stream") String stream, @PathParam("key") String key) {
+        return repository.key(stream, key).map(found -> {
+            if (found.isEmpty()) {
+                throw new NotFoundException("Stream '" + stream + "' has no key '" + key + "'.");
+            }
+            if (found.get().deleted()) {
+                KeyState tombstone = found.get().state();
+                throw new NotFoundException("Key '" + key + "' of stream '" + stream + "' was deleted by event '"
+                        + tombstone.id() + "' (" + tombstone.type() + ") at " + tombstone.time() + ".");
+            }
+            return found.get().state();
+        });
+    }
+
+    @GET
+    @Path("/{stream}/snapshot")
+    @Produces(NDJSON)
+    @Operation(summary = "The whole current state of a stream, one live key per line (NDJSON), in key order", description = "Streamed from a consistent snapshot with bounded memory, however many keys and however slow the reader.")
+    @APIResponse(responseCode = "200", description = "One JSON object per line: the key's latest event")
+    @APIResponse(responseCode = "404", description = "No event with a key was ever stored in this stream")
+    public Multi<String> snapshot(@PathParam("stream") String stream) {
+        return repository.exists(stream).onItem().transformToMulti(exists -> {
+            if (!exists) {
+                return Multi.createFrom().failure(new NotFoundException("No stream '" + stream
+                        + "': no event with a key was ever stored in it."));
+            }
+            return repository.snapshot(stream).group().intoLists().of(KEYS_PER_CHUNK).map(this::lines);
+        });
+    }
+
+    private String lines(List<KeyState> states) {
+        StringBuilder chunk = new StringBuilder(states.size() * 512);
+        for (KeyState state : states) {
+            try {
+                chunk.append(mapper.writeValueAsString(state)).append('\n');
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write the state of key " + state.key(), e);
+            }
+        }
+        return chunk.toString();
+    }
+}
