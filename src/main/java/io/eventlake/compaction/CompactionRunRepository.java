@@ -51,7 +51,7 @@ public class CompactionRunRepository {
         return client.preparedQuery("""
                 insert into compaction_run (stream, state, older_than, tombstones_before, keys_total, requested_by)
                 values ($1, 'RUNNING', $2, $3, (select count(*) from latest_event where stream = $1), $4)
-                returning """ + COLUMNS).execute(Tuple.of(stream, olderThan, tombstonesBefore, by))
+                """ + " returning " + COLUMNS).execute(Tuple.of(stream, olderThan, tombstonesBefore, by))
                 .map(rows -> toRun(rows.iterator().next()));
     }
 

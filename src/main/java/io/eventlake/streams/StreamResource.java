@@ -1,7 +1,5 @@
 package io.eventlake.streams;
 
-import java.util.List;
-
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -12,9 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.eventlake.error.NotFoundException;
 import io.eventlake.streams.StreamViews.KeyState;
@@ -29,14 +25,8 @@ public class StreamResource {
 
     static final String NDJSON = "application/x-ndjson";
 
-    /** Keys written per chunk of a snapshot: fewer, larger writes than one per key. */
-    private static final int KEYS_PER_CHUNK = 128;
-
     @Inject
     StreamStateRepository repository;
-
-    @Inject
-    ObjectMapper mapper;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -71,25 +61,15 @@ public class StreamResource {
     @Operation(summary = "The whole current state of a stream, one live key per line (NDJSON), in key order", description = "Streamed from a consistent snapshot with bounded memory, however many keys and however slow the reader.")
     @APIResponse(responseCode = "200", description = "One JSON object per line: the key's latest event")
     @APIResponse(responseCode = "404", description = "No event with a key was ever stored in this stream")
-    public Multi<String> snapshot(@PathParam("stream") String stream) {
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<KeyState> snapshot(@PathParam("stream") String stream) {
         return repository.exists(stream).onItem().transformToMulti(exists -> {
             if (!exists) {
                 return Multi.createFrom().failure(new NotFoundException("No stream '" + stream
                         + "': no event with a key was ever stored in it."));
             }
-            return repository.snapshot(stream).group().intoLists().of(KEYS_PER_CHUNK).map(this::lines);
+            // Each state is written as one line as the client reads; the cursor is read as they are written.
+            return repository.snapshot(stream);
         });
-    }
-
-    private String lines(List<KeyState> states) {
-        StringBuilder chunk = new StringBuilder(states.size() * 512);
-        for (KeyState state : states) {
-            try {
-                chunk.append(mapper.writeValueAsString(state)).append('\n');
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot write the state of key " + state.key(), e);
-            }
-        }
-        return chunk.toString();
     }
 }
