@@ -88,7 +88,7 @@ public class IngestBenchmark {
         double publishRate = publish(topic, type, keys, values);
         Process service = startService();
         System.out.println("service ready; draining the backlog...");
-        Result ingest = awaitIngested(type, "clean." + stream, events, System.nanoTime());
+        Result ingest = awaitIngested(stream, "clean." + stream, events, System.nanoTime());
         String serviceSide = serviceTimers();
 
         // 1b. Ingest live: the same number of events published while the service runs (publisher, broker,
@@ -98,7 +98,7 @@ public class IngestBenchmark {
         long liveStart = System.nanoTime();
         Thread publisher = new Thread(() -> publish("ingest." + liveStream, liveStream + ".updated", keys, values));
         publisher.start();
-        Result live = awaitIngested(liveStream + ".updated", "clean." + liveStream, events, liveStart);
+        Result live = awaitIngested(liveStream, "clean." + liveStream, events, liveStart);
         publisher.join();
 
         // 1c. The same live run with schema validation on: the rental schema (plus the benchmark's version
@@ -113,13 +113,49 @@ public class IngestBenchmark {
         Thread validatedPublisher = new Thread(
                 () -> publish("ingest." + validatedStream, validatedStream + ".updated", keys, values));
         validatedPublisher.start();
-        Result validated = awaitIngested(validatedStream + ".updated", "clean." + validatedStream, events, validatedStart);
+        Result validated = awaitIngested(validatedStream, "clean." + validatedStream, events, validatedStart);
         validatedPublisher.join();
         long withVersion = countValidated(validatedStream + ".updated");
         if (withVersion != events) {
             throw new IllegalStateException("only " + withVersion + " of " + events + " validated events carry a schema version");
         }
         double validationRate = validationRate(schema, values);
+
+        // 1d. Live with the compaction mix: 78% of events create a key, 20% update an existing key, 2% delete
+        //     one (type suffix .deleted): the view gains, changes and loses keys as in a real stream.
+        String mixStream = "benchmix" + run;
+        List<byte[]> mixKeys = new ArrayList<>(events);
+        List<byte[]> mixValues = new ArrayList<>(events);
+        List<String> mixTypes = new ArrayList<>(events);
+        Random mixRandom = new Random(7);
+        int created = 0;
+        int deletes = 0;
+        int updates = 0;
+        for (int i = 0; i < events; i++) {
+            int dice = mixRandom.nextInt(100);
+            long rental;
+            String kind = "updated";
+            if (created > 0 && dice < 2) {
+                rental = 1 + mixRandom.nextInt(created);
+                kind = "deleted";
+                deletes++;
+            } else if (created > 0 && dice < 22) {
+                rental = 1 + mixRandom.nextInt(created);
+                updates++;
+            } else {
+                rental = ++created;
+            }
+            mixKeys.add(("Rental-" + rental).getBytes(StandardCharsets.UTF_8));
+            mixValues.add(payload(fixture, rental, i));
+            mixTypes.add(mixStream + "." + kind);
+        }
+        createTopic("ingest." + mixStream, 4);
+        long mixStart = System.nanoTime();
+        Thread mixPublisher = new Thread(() -> publish("ingest." + mixStream, mixTypes, mixKeys, mixValues));
+        mixPublisher.start();
+        Result mix = awaitIngested(mixStream, "clean." + mixStream, events, mixStart);
+        mixPublisher.join();
+        long[] view = viewCounts(mixStream);
 
         // 2. Raw Kafka consume of the same records.
         double consumeRate = rawConsume(topic, events);
@@ -141,11 +177,14 @@ public class IngestBenchmark {
         System.out.printf("events                                   %,d (%d partitions, ~%d B each)%n", events, 4, values.get(0).length);
         System.out.printf("publish rate (producer, acks=all)        %,.0f events/s%n", publishRate);
         System.out.printf("INGEST backlog, cold JVM                 %,.0f events/s   (topic full before the service started)%n", ingest.rate);
-        System.out.printf("INGEST live, warm JVM                    %,.0f events/s   (published -> stored + forwarded, publishing meanwhile)%n", live.rate);
+        System.out.printf("INGEST live, warm JVM                    %,.0f events/s   (published -> stored, view updated, forwarded; 50,000 keys)%n", live.rate);
         System.out.printf("INGEST live, schema validation on        %,.0f events/s   (validation costs %.1f%% of the live rate)%n",
                 validated.rate, 100 * (live.rate - validated.rate) / live.rate);
         System.out.printf("validation alone, one thread             %,.0f events/s   (parse + validate the same payloads)%n",
                 validationRate);
+        System.out.printf("INGEST live, compaction mix              %,.0f events/s   (%,d creates, %,d updates, %,d deletes; %.0f%% of the live rate;"
+                + " view: %,d live keys, %,d deleted)%n", mix.rate, events - updates - deletes, updates, deletes,
+                100 * mix.rate / live.rate, view[0], view[1]);
         System.out.println(serviceSide);
         System.out.printf("raw Kafka consume, same records          %,.0f records/s   ingest/consume: backlog %.0f%%, live %.0f%%%n",
                 consumeRate, 100 * ingest.rate / consumeRate, 100 * live.rate / consumeRate);
@@ -206,11 +245,15 @@ public class IngestBenchmark {
     }
 
     static double publish(String topic, String type, List<byte[]> keys, List<byte[]> values) {
+        return publish(topic, java.util.Collections.nCopies(keys.size(), type), keys, values);
+    }
+
+    static double publish(String topic, List<String> types, List<byte[]> keys, List<byte[]> values) {
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (int i = 0; i < keys.size(); i++) {
                 var record = new ProducerRecord<>(topic, keys.get(i), values.get(i));
-                record.headers().add("event-type", type.getBytes(StandardCharsets.UTF_8));
+                record.headers().add("event-type", types.get(i).getBytes(StandardCharsets.UTF_8));
                 producer.send(record);
             }
             producer.flush();
@@ -240,8 +283,8 @@ public class IngestBenchmark {
         throw new IllegalStateException("the service did not become ready; see target/bench/service.log");
     }
 
-    /** Waits until the lake holds n events of the type and the clean topic n records; the rate from start. */
-    static Result awaitIngested(String type, String cleanTopic, int n, long start) throws Exception {
+    /** Waits until the lake holds n events of the stream and the clean topic n records; the rate from start. */
+    static Result awaitIngested(String stream, String cleanTopic, int n, long start) throws Exception {
         AtomicLong forwarded = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         Thread counter = new Thread(() -> {
@@ -272,8 +315,8 @@ public class IngestBenchmark {
         counter.join();
         long stored;
         try (Connection c = connection(); PreparedStatement count = c.prepareStatement(
-                "select count(*) from lake_event where type = ?")) {
-            count.setString(1, type);
+                "select count(*) from lake_event where stream = ?")) {
+            count.setString(1, stream);
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();
                 stored = rs.getLong(1);
@@ -283,6 +326,18 @@ public class IngestBenchmark {
             throw new IllegalStateException("stored " + stored + ", forwarded " + forwarded.get() + ", expected " + n);
         }
         return new Result(n / ((end - start) / 1e9));
+    }
+
+    /** Live and deleted keys of a stream's view. */
+    static long[] viewCounts(String stream) throws Exception {
+        try (Connection c = connection(); PreparedStatement count = c.prepareStatement(
+                "select count(*) filter (where not deleted), count(*) filter (where deleted) from latest_event where stream = ?")) {
+            count.setString(1, stream);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return new long[] { rs.getLong(1), rs.getLong(2) };
+            }
+        }
     }
 
     static double rawConsume(String topic, int n) {

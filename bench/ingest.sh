@@ -2,7 +2,8 @@
 # Ingest benchmark: starts the embedded broker and the packaged service against the local PostgreSQL
 # (database eventlake_bench, recreated each run), then runs bench/IngestBenchmark.java.
 #   bench/ingest.sh [events] [latency-rate] [latency-seconds]     (defaults: 200000 2000 30)
-# Prints ingest events/s (schema validation off and on, and the validation rate alone) beside the raw
+# Prints ingest events/s (schema validation off and on, the validation rate alone, and a compaction mix of
+# 78% creates, 20% updates and 2% deletes) beside the raw
 # PostgreSQL INSERT/COPY and raw Kafka consume rates, and the
 # end-to-end latency p50/p99 at a fixed rate. Logs go to target/bench/.
 set -euo pipefail

@@ -8,6 +8,7 @@ import java.util.regex.PatternSyntaxException;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import io.eventlake.forward.ForwardRoutes;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -64,6 +65,37 @@ public class ConfigValidator {
         if (config.ingest().maxRetries() < 0) {
             problems.add("eventlake.ingest.max-retries must not be negative");
         }
+        checkRoutes(config, ingest, problems);
+        if (config.compaction().batchKeys() < 1) {
+            problems.add("eventlake.compaction.batch-keys must be at least 1");
+        }
+        if (config.forward().defaultPartitions() < 1) {
+            problems.add("eventlake.forward.default-partitions must be at least 1");
+        }
         return problems;
+    }
+
+    private static void checkRoutes(EventLakeConfig config, Pattern ingest, List<String> problems) {
+        config.forward().routes().forEach((name, route) -> {
+            String key = "eventlake.forward.route.\"" + name + "\"";
+            for (String type : route.types()) {
+                try {
+                    ForwardRoutes.matcher(type);
+                } catch (PatternSyntaxException e) {
+                    problems.add(key + ".types: '" + type + "' is not a regular expression: " + e.getDescription());
+                }
+            }
+            for (String topic : route.topics()) {
+                if (ingest != null && ingest.matcher(topic).matches()) {
+                    problems.add(key + ".topics: '" + topic + "' matches eventlake.ingest.topic-pattern: forwarded events "
+                            + "would be ingested again");
+                }
+            }
+        });
+        config.forward().topics().forEach((topic, settings) -> {
+            if (settings.partitions().isPresent() && settings.partitions().getAsInt() < 1) {
+                problems.add("eventlake.forward.topic.\"" + topic + "\".partitions must be at least 1");
+            }
+        });
     }
 }

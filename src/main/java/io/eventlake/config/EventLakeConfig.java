@@ -213,7 +213,7 @@ public interface EventLakeConfig {
         Duration tombstoneRetention();
 
         /** How often the background job looks for streams whose history is due for compaction. */
-        @WithDefault("1h")
+        @WithDefault("PT1H")
         Duration interval();
 
         /** Keys a history compaction handles per transaction. */

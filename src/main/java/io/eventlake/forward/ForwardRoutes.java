@@ -61,7 +61,7 @@ public final class ForwardRoutes {
     }
 
     /** A pattern's matcher; throws {@link IllegalArgumentException} for an invalid regular expression. */
-    static Predicate<String> matcher(String pattern) {
+    public static Predicate<String> matcher(String pattern) {
         if (pattern.startsWith("regex:")) {
             Pattern regex = Pattern.compile(pattern.substring("regex:".length()));
             return type -> regex.matcher(type).matches();

@@ -38,6 +38,18 @@ class ConfigValidatorTest {
                 .anySatisfy(p -> assertThat(p).contains("default-page-size"));
     }
 
+    @Test
+    void aRouteWithABrokenPatternOrAnIngestTopicIsRefused() {
+        assertThat(ConfigValidator.check(config(Map.of(
+                "eventlake.forward.route.\"r\".types", "regex:(rental",
+                "eventlake.forward.route.\"r\".topics", "ingest.loop",
+                "eventlake.forward.topic.\"t\".partitions", "0"))))
+                .hasSize(3)
+                .anySatisfy(p -> assertThat(p).contains("route.\"r\".types", "not a regular expression"))
+                .anySatisfy(p -> assertThat(p).contains("'ingest.loop'", "ingested again"))
+                .anySatisfy(p -> assertThat(p).contains("topic.\"t\".partitions"));
+    }
+
     private static EventLakeConfig config(Map<String, String> overrides) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(EventLakeConfig.class)
