@@ -31,6 +31,10 @@ public interface EventLakeConfig {
 
     Compaction compaction();
 
+    Streams streams();
+
+    Replay replay();
+
     interface Ingest {
         /**
          * Regular expression of the topics to ingest. Topics created later that match it are picked up
@@ -190,6 +194,33 @@ public interface EventLakeConfig {
             StreamSchema settings = streams().get(stream);
             return settings == null ? unknownTypePolicy() : settings.unknownTypePolicy().orElse(unknownTypePolicy());
         }
+    }
+
+    interface Streams {
+        /** Events read from the lake per page of an HTTP event stream (and held in memory at most). */
+        @WithDefault("500")
+        int pageSize();
+
+        /** How often a caught-up {@code follow=true} stream looks for new events. */
+        @WithDefault("PT0.5S")
+        Duration followPollInterval();
+    }
+
+    interface Replay {
+        /** Events read from the lake and sent per step of a replay job; its checkpoint advances per step. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /**
+         * How long a running job stays claimed by its instance without a sign of life; after it another
+         * instance (or this one, restarted) takes the job over from its checkpoint.
+         */
+        @WithDefault("PT30S")
+        Duration lease();
+
+        /** How often each instance looks for jobs to run. */
+        @WithDefault("PT1S")
+        Duration pollInterval();
     }
 
     interface Compaction {

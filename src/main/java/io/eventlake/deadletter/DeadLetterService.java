@@ -115,8 +115,10 @@ public class DeadLetterService {
                                             "stored in the history; its key already holds a newer event", event.id(), by))
                                     .replaceWith(new Stored(null, new RedriveResult(id, "REDRIVEN", event.id(), null, null)));
                         }
-                        return (appended.inserted().isEmpty() ? alreadyInLake(connection, event) : Uni.createFrom().item(true))
-                                .flatMap(ours -> {
+                        Long insertedSeq = appended.inserted().get(EventKey.of(event));
+                        return (insertedSeq == null ? ourStoredCopy(connection, event) : Uni.createFrom().item(insertedSeq))
+                                .flatMap(seq -> {
+                                    boolean ours = seq != null;
                                     String outcome = ours ? "STORED" : "DUPLICATE";
                                     DeadLetterStatus next = ours ? DeadLetterStatus.REDRIVING : DeadLetterStatus.REDRIVEN;
                                     return repository.setStatus(connection, id, next)
@@ -124,12 +126,14 @@ public class DeadLetterService {
                                                     ours ? null
                                                             : "another event with this source and id is already in the lake",
                                                     event.id(), by))
-                                            .replaceWith(new Stored(ours ? event : null,
+                                            .replaceWith(new Stored(ours ? event.withLakeSeq(seq) : null,
                                                     new RedriveResult(id, ours ? "REDRIVEN" : "DUPLICATE", event.id(), null,
                                                             null)));
                                 });
                     });
-        })).flatMap(stored -> {
+        })).flatMap(stored ->
+
+        {
             if (stored.toForward() == null) {
                 return Uni.createFrom().item(stored.result());
             }
@@ -201,10 +205,15 @@ public class DeadLetterService {
         })).flatMap(x -> get(id));
     }
 
-    private Uni<Boolean> alreadyInLake(SqlConnection connection, Event event) {
-        // Stored by an earlier redrive of this very dead letter (same origin): ours, forward it again.
-        return lake.originsOf(connection, Set.of(EventKey.of(event)))
-                .map(origins -> event.origin().equals(origins.get(EventKey.of(event))));
+    /**
+     * The lake position of this event if an earlier redrive of this very dead letter stored it (same origin):
+     * ours, to be forwarded again; null when another record holds its source and id.
+     */
+    private Uni<Long> ourStoredCopy(SqlConnection connection, Event event) {
+        return lake.originsOf(connection, Set.of(EventKey.of(event))).map(origins -> {
+            LakeWriter.StoredOrigin stored = origins.get(EventKey.of(event));
+            return stored != null && event.origin().equals(stored.origin()) ? stored.seq() : null;
+        });
     }
 
     /** The filter restricted to the statuses a redrive applies to (the caller's status, if any, must be one). */

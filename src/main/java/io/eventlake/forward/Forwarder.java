@@ -1,11 +1,12 @@
 package io.eventlake.forward;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,7 +21,6 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
@@ -47,8 +47,6 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 public class Forwarder {
 
     private static final Logger LOG = Logger.getLogger(Forwarder.class);
-    private static final byte[] SPEC_VERSION = "1.0".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
 
     @Inject
     @Identifier("default-kafka-broker")
@@ -64,6 +62,8 @@ public class Forwarder {
     IngestMetrics metrics;
 
     private KafkaProducer<String, byte[]> producer;
+    /** Topics whose metadata the producer has loaded; only touched on the forward thread. */
+    private final Set<String> producerKnows = new HashSet<>();
     private ExecutorService sender;
 
     @PostConstruct
@@ -123,6 +123,10 @@ public class Forwarder {
         for (Event event : events) {
             for (String topic : routes.topicsOf(event.type(), event.stream())) {
                 TopicInfo info = topics.ensure(topic);
+                if (producerKnows.add(topic)) {
+                    // Load the topic's metadata (leaders) before the first send to it.
+                    producer.partitionsFor(topic);
+                }
                 if (info.compacted() && event.subject() == null) {
                     // A compacted topic refuses records without a key; the event stays in the lake.
                     metrics.unforwarded(event.stream(), topic, "NO_KEY");
@@ -131,32 +135,10 @@ public class Forwarder {
                 }
                 // On a compacted topic a delete is a real Kafka tombstone: the key with a null value.
                 boolean nullValue = info.compacted() && event.tombstone();
-                records.add(toRecord(event, topic, nullValue));
+                records.add(CloudEventRecords.toRecord(event, topic, nullValue));
             }
         }
         return records;
-    }
-
-    private ProducerRecord<String, byte[]> toRecord(Event event, String topic, boolean nullValue) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("ce_specversion", SPEC_VERSION);
-        headers.add("ce_id", utf8(event.id()));
-        headers.add("ce_source", utf8(event.source()));
-        headers.add("ce_type", utf8(event.type()));
-        headers.add("ce_time", utf8(event.time().toString()));
-        if (event.subject() != null) {
-            headers.add("ce_subject", utf8(event.subject()));
-        }
-        if (event.dataSchema() != null) {
-            headers.add("ce_dataschema", utf8(event.dataSchema()));
-        }
-        headers.add("content-type", event.dataContentType() != null ? utf8(event.dataContentType()) : JSON);
-        byte[] value = nullValue || event.data() == null ? null : utf8(event.data());
-        return new ProducerRecord<>(topic, null, event.subject(), value, headers);
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Completes the batch's Uni when the broker acknowledged every record, or fails it at the first error. */

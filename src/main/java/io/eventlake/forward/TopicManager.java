@@ -155,6 +155,27 @@ public class TopicManager {
                     .ifPresent(ms -> configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(ms)));
         }
         newTopic.configs(configs);
+        createAndAwaitLeaders(newTopic);
+    }
+
+    /** Creates a topic of this many partitions (an existing one is left as it is) and waits until it is usable. */
+    public void createExact(String topic, int partitions) {
+        try {
+            createAndAwaitLeaders(new NewTopic(topic, Optional.of(partitions), Optional.empty()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("EL0014 cannot create topic '" + topic + "': " + e, e);
+        }
+    }
+
+    /**
+     * Creates the topic, then waits until every partition has a leader: an idempotent producer that sends to a
+     * partition still electing its leader can get its sequence numbers out of step with the broker's
+     * (OutOfOrderSequenceException) and stall until its delivery timeout.
+     */
+    private void createAndAwaitLeaders(NewTopic newTopic) throws InterruptedException, ExecutionException, TimeoutException {
         try {
             admin.createTopics(List.of(newTopic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -163,6 +184,24 @@ public class TopicManager {
                 throw e;
             }
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            try {
+                TopicDescription description = admin.describeTopics(List.of(newTopic.name())).allTopicNames()
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(newTopic.name());
+                if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()
+                        && !p.isr().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new TimeoutException("the partitions of topic '" + newTopic.name() + "' have no leader after "
+                + TIMEOUT_SECONDS + " s");
     }
 
     private Config topicConfig(String topic) throws InterruptedException, ExecutionException, TimeoutException {

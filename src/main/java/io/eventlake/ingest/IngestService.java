@@ -209,7 +209,7 @@ public class IngestService {
     }
 
     private static StorePlan buildPlan(List<Event> events, LakeAppender.Result appended,
-            Map<EventKey, RecordOrigin> storedOrigins,
+            Map<EventKey, LakeWriter.StoredOrigin> storedOrigins,
             Map<TopicPartitionKey, Long> forwardedUpTo, List<NewDeadLetter> deadLetters, List<Integer> attempts) {
         List<Event> toForward = new ArrayList<>(events.size());
         Map<String, Integer> stored = new HashMap<>();
@@ -225,15 +225,17 @@ public class IngestService {
                 if (appended.superseded().contains(key)) {
                     superseded.merge(event.stream(), 1, Integer::sum);
                 } else {
-                    toForward.add(event);
+                    toForward.add(event.withLakeSeq(appended.inserted().get(key)));
                 }
                 stored.merge(event.stream(), 1, Integer::sum);
             } else {
                 duplicates.merge(event.stream(), 1, Integer::sum);
                 // The lake holds this very record (not another record reusing its id) and its partition was
                 // never forwarded past it: it was stored, then the service stopped before forwarding it.
-                if (event.origin().equals(storedOrigins.get(key)) && !wasForwarded(event.origin(), forwardedUpTo)) {
-                    toForward.add(event);
+                LakeWriter.StoredOrigin storedCopy = storedOrigins.get(key);
+                if (storedCopy != null && event.origin().equals(storedCopy.origin())
+                        && !wasForwarded(event.origin(), forwardedUpTo)) {
+                    toForward.add(event.withLakeSeq(storedCopy.seq()));
                 }
             }
         }

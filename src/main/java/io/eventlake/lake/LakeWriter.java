@@ -41,12 +41,16 @@ public class LakeWriter {
     private static final String MARK_SUPERSEDED = "update lake_event set superseded = true where seq = any($1::bigint[])";
 
     private static final String ORIGINS = """
-            select e.source, e.event_id, e.source_topic, e.source_partition, e.source_offset
+            select e.source, e.event_id, e.source_topic, e.source_partition, e.source_offset, e.seq
             from lake_event e
             join unnest($1::text[], $2::text[]) as k(source, event_id)
               on e.event_id = k.event_id and e.source = k.source
             where not e.superseded
             """;
+
+    /** Where a stored event came from, and its position in the lake. */
+    public record StoredOrigin(RecordOrigin origin, long seq) {
+    }
 
     /**
      * Inserts the events that are not in the lake yet, in list order; returns the keys it inserted with the
@@ -109,7 +113,7 @@ public class LakeWriter {
      * Where the stored copies of these events came from; superseded ones are left out, as they are never
      * forwarded.
      */
-    public Uni<Map<EventKey, RecordOrigin>> originsOf(SqlConnection connection, Collection<EventKey> keys) {
+    public Uni<Map<EventKey, StoredOrigin>> originsOf(SqlConnection connection, Collection<EventKey> keys) {
         if (keys.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
@@ -117,10 +121,10 @@ public class LakeWriter {
         String[] ids = keys.stream().map(EventKey::id).toArray(String[]::new);
         return connection.preparedQuery(ORIGINS).execute(Tuple.tuple().addArrayOfString(sources).addArrayOfString(ids))
                 .map(rows -> {
-                    Map<EventKey, RecordOrigin> origins = new HashMap<>();
+                    Map<EventKey, StoredOrigin> origins = new HashMap<>();
                     for (Row row : rows) {
-                        origins.put(new EventKey(row.getString(0), row.getString(1)),
-                                new RecordOrigin(row.getString(2), row.getInteger(3), row.getLong(4)));
+                        origins.put(new EventKey(row.getString(0), row.getString(1)), new StoredOrigin(
+                                new RecordOrigin(row.getString(2), row.getInteger(3), row.getLong(4)), row.getLong(5)));
                     }
                     return origins;
                 });

@@ -2,17 +2,25 @@ package io.eventlake.streams;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
+import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.NotFoundException;
+import io.eventlake.error.Violation;
+import io.eventlake.lake.EventCursor;
 import io.eventlake.streams.StreamViews.KeyState;
 import io.eventlake.streams.StreamViews.StreamList;
 import io.smallrye.mutiny.Multi;
@@ -27,6 +35,9 @@ public class StreamResource {
 
     @Inject
     StreamStateRepository repository;
+
+    @Inject
+    StreamEventsReader reader;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -53,6 +64,47 @@ public class StreamResource {
             }
             return found.get().state();
         });
+    }
+
+    @GET
+    @Path("/{stream}/events")
+    @Produces(NDJSON)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A stream's events in lake order after a cursor, as NDJSON (or server-sent events with Accept: text/event-stream)", description = "Replaces 'everything updated since T' polling. Each event carries its cursor; resume with after=<cursor>. With follow=true the stream catches up, then stays open and sends new events as they arrive. Pulled from the lake as the client reads: memory stays bounded however long the stream and however slow the client.")
+    @APIResponse(responseCode = "200", description = "One event per line")
+    @APIResponse(responseCode = "400", description = "A malformed cursor")
+    public Multi<StreamEvent> events(@PathParam("stream") String stream, @QueryParam("after") String after,
+            @QueryParam("type") String type, @QueryParam("key") String key, @QueryParam("follow") boolean follow) {
+        return reader.read(stream, cursor(after), blankToNull(type), blankToNull(key), follow);
+    }
+
+    @GET
+    @Path("/{stream}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(hidden = true)
+    public Multi<OutboundSseEvent> eventsAsSse(@PathParam("stream") String stream, @QueryParam("after") String after,
+            @QueryParam("type") String type, @QueryParam("key") String key, @QueryParam("follow") boolean follow,
+            @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+        // A reconnecting EventSource sends the last id it received: resume there.
+        String from = after != null && !after.isBlank() ? after : lastEventId;
+        return reader.read(stream, cursor(from), blankToNull(type), blankToNull(key), follow)
+                .map(event -> sse.newEventBuilder().id(event.cursor()).name("event")
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE).data(StreamEvent.class, event).build());
+    }
+
+    private static long cursor(String after) {
+        if (after == null || after.isBlank()) {
+            return 0;
+        }
+        try {
+            return EventCursor.decode(after);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(Violation.atParameter("after", e.getMessage()));
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     @GET

@@ -1,0 +1,210 @@
+package io.eventlake.replay;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.eventlake.event.Event;
+import io.eventlake.event.RecordOrigin;
+import io.eventlake.replay.ReplayJob.Checkpoint;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** SQL of replay jobs: the job table, and the pages of events a job reads from the lake. */
+@ApplicationScoped
+public class ReplayRepository {
+
+    private static final String COLUMNS = """
+            id, state, source, streams, types, event_keys, time_from, time_to, target_topic, events_per_sec,
+            spread_over, total_expected, sent, error, requested_by, created_at, started_at, updated_at,
+            finished_at, up_to_seq, checkpoint_seq, checkpoint_stream, checkpoint_key, steps, end_marker
+            """;
+
+    /** The filters of a job over lake_event e: $1 streams, $2 types, $3 keys, $4 from, $5 to. */
+    private static final String FILTERS = """
+            e.stream = any($1::text[]) and not e.superseded
+            and ($2::text[] is null or e.type = any($2::text[]))
+            and ($3::text[] is null or e.event_key = any($3::text[]))
+            and ($4::timestamptz is null or e.event_time >= $4) and ($5::timestamptz is null or e.event_time < $5)
+            """;
+
+    private static final String EVENT_COLUMNS = """
+            e.seq, e.source, e.event_id, e.type, e.stream, e.event_key, e.event_time, e.content_type, e.data_schema,
+            e.data::text, e.tombstone, e.source_topic, e.source_partition, e.source_offset, e.schema_version
+            """;
+
+    @Inject
+    Pool pool;
+
+    /** Creates a job bounded to the events in the lake now, with how many it will send. */
+    public Uni<ReplayJob> create(String source, List<String> streams, List<String> types, List<String> keys,
+            OffsetDateTime from, OffsetDateTime to, String targetTopic, Double eventsPerSecond, Duration spreadOver,
+            String requestedBy, String requestJson) {
+        return create(source, streams, types, keys, from, to, targetTopic, eventsPerSecond, spreadOver, requestedBy,
+                requestJson, null, false);
+    }
+
+    /**
+     * Creates a job; {@code upToSeq}: the last lake position it covers (null: the lake's end now);
+     * {@code endMarker}: it ends with a marker record saying it is complete (a subscription's backfill).
+     */
+    public Uni<ReplayJob> create(String source, List<String> streams, List<String> types, List<String> keys,
+            OffsetDateTime from, OffsetDateTime to, String targetTopic, Double eventsPerSecond, Duration spreadOver,
+            String requestedBy, String requestJson, Long upToSeq, boolean endMarker) {
+        String count = ReplayJob.SNAPSHOT.equals(source)
+                ? "select count(*) from latest_event l join lake_event e on e.seq = l.seq where not l.deleted and "
+                        + FILTERS.replace("e.stream = any", "l.stream = any")
+                : "select count(*) from lake_event e where e.seq <= coalesce($6, (select coalesce(max(seq), 0) from lake_event)) and "
+                        + FILTERS;
+        Tuple filters = filters(streams, types, keys, from, to).addLong(upToSeq);
+        return pool.withTransaction(c -> c.preparedQuery(count).execute(filters)
+                .flatMap(counted -> c
+                        .preparedQuery(
+                                """
+                                        insert into replay_job (state, source, streams, types, event_keys, time_from, time_to, up_to_seq,
+                                                                target_topic, events_per_sec, spread_over, total_expected, requested_by, request)
+                                        values ('PENDING', $1, $2, $3, $4, $5, $6, (select coalesce(max(seq), 0) from lake_event), $7, $8,
+                                                $9, $10, $11, $12::jsonb)
+                                        returning """
+                                        + COLUMNS)
+                        .execute(Tuple.tuple().addString(source).addArrayOfString(streams.toArray(String[]::new))
+                                .addArrayOfString(array(types)).addArrayOfString(array(keys)).addOffsetDateTime(from)
+                                .addOffsetDateTime(to).addString(targetTopic).addDouble(eventsPerSecond)
+                                .addString(spreadOver == null ? null : spreadOver.toString())
+                                .addLong(counted.iterator().next().getLong(0)).addString(requestedBy).addString(requestJson)
+                                .addLong(upToSeq).addBoolean(endMarker))
+                        .map(rows -> toJob(rows.iterator().next()))));
+    }
+
+    public Uni<List<ReplayJob>> list(int limit) {
+        return pool.preparedQuery("select " + COLUMNS + " from replay_job order by id desc limit $1").execute(Tuple.of(limit))
+                .map(rows -> {
+                    List<ReplayJob> jobs = new ArrayList<>();
+                    rows.forEach(row -> jobs.add(toJob(row)));
+                    return jobs;
+                });
+    }
+
+    public Uni<Optional<ReplayJob>> get(long id) {
+        return pool.preparedQuery("select " + COLUMNS + " from replay_job where id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJob(rows.iterator().next())));
+    }
+
+    /** Cancels a job that has not finished; returns whether it did. */
+    public Uni<Boolean> cancel(long id) {
+        return pool.preparedQuery("""
+                update replay_job set state = 'CANCELLED', updated_at = now(), finished_at = now()
+                where id = $1 and state in ('PENDING', 'RUNNING')
+                """).execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Claims the oldest job that is pending, or running without a live lease (its instance stopped), for
+     * this owner; others skip the locked row.
+     */
+    public Uni<Optional<ReplayJob>> claim(String owner, Duration lease) {
+        return pool.preparedQuery("""
+                update replay_job set state = 'RUNNING', owner = $1, lease_until = now() + $2::interval,
+                       started_at = coalesce(started_at, now()), updated_at = now()
+                where id = (select id from replay_job
+                            where state = 'PENDING' or (state = 'RUNNING' and (lease_until is null or lease_until < now()))
+                            order by id limit 1 for update skip locked)
+                returning """ + COLUMNS).execute(Tuple.of(owner, lease.toString()))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJob(rows.iterator().next())));
+    }
+
+    /**
+     * Records a step whose records Kafka acknowledged and renews the lease; false when the job is no longer
+     * this owner's to run (cancelled, or taken over after a lost lease).
+     */
+    public Uni<Boolean> advance(long id, String owner, Duration lease, Checkpoint checkpoint, long sentInStep) {
+        return pool.preparedQuery("""
+                update replay_job set sent = sent + $3, steps = $4, checkpoint_seq = $5, checkpoint_stream = $6,
+                       checkpoint_key = $7, lease_until = now() + $8::interval, updated_at = now()
+                where id = $1 and owner = $2 and state = 'RUNNING'
+                """).execute(Tuple.tuple().addLong(id).addString(owner).addLong(sentInStep).addLong(checkpoint.steps())
+                .addLong(checkpoint.seq()).addString(checkpoint.stream()).addString(checkpoint.key())
+                .addString(lease.toString())).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Renews the lease while the job waits for its pace; false when it is no longer this owner's. */
+    public Uni<Boolean> renew(long id, String owner, Duration lease) {
+        return pool.preparedQuery("""
+                update replay_job set lease_until = now() + $3::interval where id = $1 and owner = $2 and state = 'RUNNING'
+                """).execute(Tuple.of(id, owner, lease.toString())).map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<Void> finish(long id, String owner, String state, String error) {
+        return pool.preparedQuery("""
+                update replay_job set state = $3, error = $4, owner = null, lease_until = null, updated_at = now(),
+                       finished_at = now()
+                where id = $1 and owner = $2 and state = 'RUNNING'
+                """).execute(Tuple.of(id, owner, state, error)).replaceWithVoid();
+    }
+
+    /** The next page of a history job: its events after the checkpoint, in lake order. */
+    public Uni<List<Event>> historyPage(ReplayJob job, long afterSeq, int limit) {
+        Tuple params = filters(job.streams(), job.types(), job.keys(), job.from(), job.to()).addLong(afterSeq)
+                .addLong(job.upToSeq()).addInteger(limit);
+        return pool.preparedQuery("select " + EVENT_COLUMNS + " from lake_event e where " + FILTERS
+                + " and e.seq > $6 and e.seq <= $7 order by e.seq limit $8").execute(params).map(ReplayRepository::events);
+    }
+
+    /** The next page of a snapshot job: live keys after the checkpoint, in (stream, key) order, with their latest event. */
+    public Uni<List<Event>> snapshotPage(ReplayJob job, String afterStream, String afterKey, int limit) {
+        Tuple params = filters(job.streams(), job.types(), job.keys(), job.from(), job.to()).addString(afterStream)
+                .addString(afterKey).addInteger(limit);
+        return pool.preparedQuery("select " + EVENT_COLUMNS + " from latest_event l join lake_event e on e.seq = l.seq "
+                + "where not l.deleted and " + FILTERS.replace("e.stream = any", "l.stream = any")
+                + " and (l.stream, l.event_key) > ($6, $7) order by l.stream, l.event_key limit $8").execute(params)
+                .map(ReplayRepository::events);
+    }
+
+    private static List<Event> events(Iterable<Row> rows) {
+        List<Event> events = new ArrayList<>();
+        for (Row row : rows) {
+            Event event = new Event(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5),
+                    row.getOffsetDateTime(6), row.getString(7), row.getString(8), row.getString(9),
+                    new RecordOrigin(row.getString(11), row.getInteger(12), row.getLong(13)));
+            events.add(event.withSchemaVersion(row.getInteger(14)).withCompaction(row.getBoolean(10), null)
+                    .withLakeSeq(row.getLong(0)));
+        }
+        return events;
+    }
+
+    private static Tuple filters(List<String> streams, List<String> types, List<String> keys, OffsetDateTime from,
+            OffsetDateTime to) {
+        return Tuple.tuple().addArrayOfString(streams.toArray(String[]::new)).addArrayOfString(array(types))
+                .addArrayOfString(array(keys)).addOffsetDateTime(from).addOffsetDateTime(to);
+    }
+
+    private static String[] array(List<String> values) {
+        return values == null || values.isEmpty() ? null : values.toArray(String[]::new);
+    }
+
+    private static List<String> list(String[] values) {
+        return values == null ? null : Arrays.asList(values);
+    }
+
+    private static ReplayJob toJob(Row row) {
+        return new ReplayJob(row.getLong("id"), row.getString("state"), row.getString("source"),
+                list(row.getArrayOfStrings("streams")), list(row.getArrayOfStrings("types")),
+                list(row.getArrayOfStrings("event_keys")), row.getOffsetDateTime("time_from"),
+                row.getOffsetDateTime("time_to"), row.getString("target_topic"), row.getDouble("events_per_sec"),
+                row.getString("spread_over"),
+                row.getLong("total_expected"), row.getLong("sent"), null, null, row.getString("error"),
+                row.getString("requested_by"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("started_at"),
+                row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("finished_at"), row.getLong("up_to_seq"),
+                new Checkpoint(row.getLong("steps"), row.getLong("checkpoint_seq"), row.getString("checkpoint_stream"),
+                        row.getString("checkpoint_key")),
+                row.getBoolean("end_marker"));
+    }
+}

@@ -1,0 +1,219 @@
+package io.eventlake.replay;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+import io.eventlake.config.EventLakeConfig;
+import io.eventlake.event.Event;
+import io.eventlake.forward.CloudEventRecords;
+import io.eventlake.forward.TopicInfo;
+import io.eventlake.forward.TopicManager;
+import io.eventlake.replay.ReplayJob.Checkpoint;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * Runs replay jobs, one at a time per instance, on a thread of its own (so a replay never takes time from the
+ * ingest event loop). A job is claimed with a lease it renews as it goes; a job whose instance stopped is
+ * taken over once its lease ran out, from its checkpoint. Each step reads one page from the lake, sends it
+ * at the job's pace, waits until Kafka acknowledged every record, then records the step: at most one step is
+ * in flight, and on a takeover {@link TargetTail} finds which of its records were already acknowledged, so
+ * none is sent twice. Memory holds one page.
+ */
+@ApplicationScoped
+public class ReplayRunner {
+
+    private static final Logger LOG = Logger.getLogger(ReplayRunner.class);
+
+    @Inject
+    ReplayRepository repository;
+
+    @Inject
+    TopicManager topics;
+
+    @Inject
+    EventLakeConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
+
+    private final String owner = "eventlake-" + UUID.randomUUID();
+    private ExecutorService worker;
+    private KafkaProducer<String, byte[]> producer;
+    private volatile boolean running;
+
+    void start(@Observes StartupEvent event) {
+        Map<String, Object> props = new HashMap<>(kafkaConfig);
+        props.put("client.id", "eventlake-replay");
+        props.put("acks", "all");
+        props.put("enable.idempotence", "true");
+        props.putIfAbsent("linger.ms", "5");
+        props.putIfAbsent("batch.size", "131072");
+        props.putIfAbsent("compression.type", "none");
+        props.put("key.serializer", StringSerializer.class.getName());
+        props.put("value.serializer", ByteArraySerializer.class.getName());
+        producer = new KafkaProducer<>(props);
+        running = true;
+        worker = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "eventlake-replay");
+            thread.setDaemon(true);
+            return thread;
+        });
+        worker.execute(this::loop);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        if (worker != null) {
+            worker.shutdownNow();
+            try {
+                worker.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                Optional<ReplayJob> job = repository.claim(owner, config.replay().lease()).await().indefinitely();
+                if (job.isPresent()) {
+                    run(job.get());
+                } else {
+                    Thread.sleep(config.replay().pollInterval().toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warnf("EL0601 replay runner: %s; trying again", e.toString());
+                sleepQuietly(config.replay().pollInterval());
+            }
+        }
+    }
+
+    private void run(ReplayJob job) throws InterruptedException {
+        LOG.infof("EL0602 replay %d: %s of %s to %s, %,d events expected, from step %d", job.id(), job.source(),
+                job.streams(), job.targetTopic(), job.totalExpected(), job.checkpoint().steps());
+        try {
+            TopicInfo target = topics.ensure(job.targetTopic());
+            producer.partitionsFor(job.targetTopic());
+            Checkpoint checkpoint = job.checkpoint();
+            // Records of the step in flight when the job stopped that Kafka had acknowledged: not sent again.
+            Set<Long> alreadySent = TargetTail.sentInStep(kafkaConfig, job.targetTopic(), job.id(), checkpoint.steps() + 1);
+            Pacer pacer = new Pacer(job.pace());
+            Counter sentCounter = Counter.builder("eventlake.replay.events").description("Events sent by replay jobs")
+                    .tag("target", job.targetTopic()).register(registry);
+            long lastRenewal = System.nanoTime();
+            while (running) {
+                int size = pacer.stepSize(config.replay().batchSize());
+                List<Event> page = job.isSnapshot()
+                        ? repository.snapshotPage(job, checkpoint.stream(), checkpoint.key(), size).await().indefinitely()
+                        : repository.historyPage(job, checkpoint.seq(), size).await().indefinitely();
+                if (page.isEmpty()) {
+                    if (job.endMarker()) {
+                        // Sent again after a takeover at worst: a consumer treats any marker as the end.
+                        ProducerRecord<String, byte[]> marker = new ProducerRecord<>(job.targetTopic(), null, null);
+                        marker.headers().add(ReplayJob.END_MARKER_HEADER,
+                                Long.toString(job.upToSeq()).getBytes(StandardCharsets.UTF_8));
+                        producer.send(marker).get();
+                    }
+                    repository.finish(job.id(), owner, ReplayJob.SUCCEEDED, null).await().indefinitely();
+                    LOG.infof("EL0603 replay %d done", job.id());
+                    return;
+                }
+                long step = checkpoint.steps() + 1;
+                byte[] mark = (job.id() + ":" + step).getBytes(StandardCharsets.UTF_8);
+                List<Future<RecordMetadata>> acks = new ArrayList<>(page.size());
+                long counted = 0;
+                for (Event event : page) {
+                    counted++;
+                    if (alreadySent.contains(event.lakeSeq()) || (target.compacted() && event.subject() == null)) {
+                        // Acknowledged before the takeover, or a keyless event a compacted topic cannot take.
+                        continue;
+                    }
+                    for (long wait = pacer.reserve(); wait > 0; wait = pacer.reserve()) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                        if (System.nanoTime() - lastRenewal > config.replay().lease().toNanos() / 3) {
+                            if (!repository.renew(job.id(), owner, config.replay().lease()).await().indefinitely()) {
+                                LOG.infof("EL0604 replay %d stopped: cancelled or taken over", job.id());
+                                return;
+                            }
+                            lastRenewal = System.nanoTime();
+                        }
+                    }
+                    ProducerRecord<String, byte[]> record = CloudEventRecords.toRecord(event, job.targetTopic(),
+                            target.compacted() && event.tombstone());
+                    record.headers().add(TargetTail.REPLAY_HEADER, mark);
+                    acks.add(producer.send(record));
+                }
+                producer.flush();
+                for (Future<RecordMetadata> ack : acks) {
+                    ack.get();
+                }
+                alreadySent = Set.of();
+                Event last = page.get(page.size() - 1);
+                checkpoint = new Checkpoint(step, last.lakeSeq(), last.stream(), last.subject() == null ? "" : last.subject());
+                sentCounter.increment(acks.size());
+                if (!repository.advance(job.id(), owner, config.replay().lease(), checkpoint, counted).await().indefinitely()) {
+                    LOG.infof("EL0604 replay %d stopped: cancelled or taken over", job.id());
+                    return;
+                }
+                lastRenewal = System.nanoTime();
+            }
+        } catch (ExecutionException | RuntimeException e) {
+            if (!running) {
+                // Shutting down: the job keeps its checkpoint and is taken over once its lease runs out.
+                return;
+            }
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            LOG.errorf("EL0605 replay %d failed: %s", job.id(), cause.toString());
+            repository.finish(job.id(), owner, ReplayJob.FAILED, cause.toString()).await().indefinitely();
+        }
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package io.eventlake.subscriptions;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.jboss.logging.Logger;
+
+import io.eventlake.config.EventLakeConfig;
+import io.eventlake.error.ConflictException;
+import io.eventlake.error.InvalidRequestException;
+import io.eventlake.error.NotFoundException;
+import io.eventlake.error.Violation;
+import io.eventlake.event.StreamNaming;
+import io.eventlake.forward.TopicInfo;
+import io.eventlake.forward.TopicManager;
+import io.eventlake.offsets.ConsumerGroupService;
+import io.eventlake.replay.ReplayJob;
+import io.eventlake.replay.ReplayRepository;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Registers a new consumer group on streams and a start point, so that the application behind it ends up
+ * with the history or state it asked for. Everything older than the moment of registration comes from the
+ * lake through a backfill topic; everything after it from the clean topics, whose offsets are set for the
+ * group before its first poll. The hand-over is exact: the backfill holds every event up to lake position
+ * {@code handoverSeq}, the clean topics are read from offsets taken before that position was fixed, and a
+ * consumer skips clean records at or below it. Blocking (Admin calls): runs on worker threads.
+ */
+@ApplicationScoped
+public class SubscriptionService {
+
+    private static final Logger LOG = Logger.getLogger(SubscriptionService.class);
+    private static final long TIMEOUT_SECONDS = 30;
+
+    public static final String SNAPSHOT = "snapshot";
+    public static final String EARLIEST = "earliest";
+    public static final String LATEST = "latest";
+
+    @Inject
+    Admin admin;
+
+    @Inject
+    TopicManager topics;
+
+    @Inject
+    ReplayRepository replays;
+
+    @Inject
+    ConsumerGroupService groups;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    EventLakeConfig config;
+
+    public Subscription create(SubscriptionRequest request, String by) {
+        List<Violation> problems = new ArrayList<>();
+        if (request == null) {
+            throw new InvalidRequestException(Violation.atPointer("", "a JSON body is required"));
+        }
+        if (request.group() == null || request.group().isBlank()) {
+            problems.add(Violation.atPointer("/group", "the consumer group to register is required"));
+        }
+        if (request.streams() == null || request.streams().isEmpty()
+                || request.streams().stream().anyMatch(s -> s == null || s.isBlank())) {
+            problems.add(Violation.atPointer("/streams", "name at least one stream"));
+        }
+        String start = request.start() == null ? LATEST : request.start();
+        OffsetDateTime since = null;
+        if (!List.of(SNAPSHOT, EARLIEST, LATEST).contains(start)) {
+            try {
+                since = OffsetDateTime.parse(start);
+            } catch (DateTimeParseException e) {
+                problems.add(Violation.atPointer("/start",
+                        "'" + start + "' is neither snapshot, earliest, latest nor an RFC 3339 datetime"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("The subscription request is not valid.", problems);
+        }
+        String group = request.group();
+        boolean takeOver = Boolean.TRUE.equals(request.takeOver());
+        refuseIfTaken(group, takeOver);
+
+        List<String> cleanTopics = request.topics() != null && !request.topics().isEmpty() ? request.topics()
+                : request.streams().stream().map(s -> StreamNaming.topicOf(config.forward().topicPrefix(), s)).distinct()
+                        .toList();
+        List<TopicPartition> partitions = new ArrayList<>();
+        boolean compacted = false;
+        for (String topic : cleanTopics) {
+            TopicInfo info = topics.ensure(topic);
+            compacted |= info.compacted();
+            for (int p = 0; p < info.partitions(); p++) {
+                partitions.add(new TopicPartition(topic, p));
+            }
+        }
+        // 1. Where the clean topics end now: every event stored after the hand-over position is beyond these.
+        Map<TopicPartition, Long> ends = offsets(partitions, OffsetSpec.latest());
+        // 2. The hand-over position, once every transaction that could still commit an event below it ended.
+        long handoverSeq = handoverSeq();
+
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        String backfillTopic = null;
+        Long jobId = null;
+        if (LATEST.equals(start)) {
+            ends.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
+        } else if (EARLIEST.equals(start) && !compacted
+                && offsets(partitions, OffsetSpec.earliest()).values().stream().allMatch(o -> o == 0)) {
+            // Kafka still holds the whole history of these topics: read it there, no backfill.
+            partitions.forEach(tp -> offsets.put(tp, new OffsetAndMetadata(0)));
+            handoverSeq = 0;
+        } else {
+            backfillTopic = createBackfillTopic(group);
+            ReplayJob job = replays.create(SNAPSHOT.equals(start) ? ReplayJob.SNAPSHOT : ReplayJob.HISTORY, request.streams(),
+                    null, null, since, null, backfillTopic, null, null, by,
+                    "{\"subscription\": \"" + group.replace("\"", "") + "\"}",
+                    handoverSeq, true).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS));
+            jobId = job.id();
+            ends.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
+            offsets.put(new TopicPartition(backfillTopic, 0), new OffsetAndMetadata(0));
+        }
+        get(admin.alterConsumerGroupOffsets(group, offsets).all());
+        pool.preparedQuery("""
+                insert into subscription (group_id, streams, start_point, topics, backfill_topic, handover_seq, replay_job_id,
+                                          requested_by)
+                values ($1, $2, $3, $4, $5, $6, $7, $8)
+                on conflict (group_id) do update set streams = excluded.streams, start_point = excluded.start_point,
+                    topics = excluded.topics, backfill_topic = excluded.backfill_topic, handover_seq = excluded.handover_seq,
+                    replay_job_id = excluded.replay_job_id, requested_by = excluded.requested_by, created_at = now()
+                """).execute(Tuple.tuple().addString(group).addArrayOfString(request.streams().toArray(String[]::new))
+                .addString(start).addArrayOfString(cleanTopics.toArray(String[]::new)).addString(backfillTopic)
+                .addLong(handoverSeq).addLong(jobId).addString(by)).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS));
+        LOG.infof("EL0701 subscription %s on %s from %s: topics %s, backfill %s up to lake position %d", group,
+                request.streams(), start, cleanTopics, backfillTopic, handoverSeq);
+        return get(group);
+    }
+
+    public List<Subscription> list() {
+        List<Subscription> subscriptions = new ArrayList<>();
+        for (Row row : pool.query("select group_id from subscription order by created_at desc limit 100").execute()
+                .await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS))) {
+            subscriptions.add(get(row.getString(0)));
+        }
+        return subscriptions;
+    }
+
+    public Subscription get(String group) {
+        var rows = pool.preparedQuery("""
+                select s.group_id, s.streams, s.start_point, s.topics, s.backfill_topic, s.handover_seq, s.replay_job_id,
+                       s.requested_by, s.created_at, j.state, j.total_expected - j.sent
+                from subscription s left join replay_job j on j.id = s.replay_job_id
+                where s.group_id = $1
+                """).execute(Tuple.of(group)).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS));
+        if (rows.size() == 0) {
+            throw new NotFoundException("No subscription for consumer group '" + group + "'.");
+        }
+        Row row = rows.iterator().next();
+        long lag = 0;
+        try {
+            lag = groups.describe(group).partitions().stream()
+                    .filter(p -> !p.topic().equals(row.getString("backfill_topic")) || !"SUCCEEDED".equals(row.getString(9)))
+                    .mapToLong(p -> p.lag()).sum();
+        } catch (NotFoundException e) {
+            // offsets not visible yet
+        }
+        Long unsent = row.getLong(10);
+        if (unsent != null && !"SUCCEEDED".equals(row.getString(9))) {
+            lag += unsent;
+        }
+        return new Subscription(row.getString(0), List.of(row.getArrayOfStrings(1)), row.getString(2),
+                List.of(row.getArrayOfStrings(3)), row.getString(4), row.getLong(5), row.getLong(6), row.getString(9), lag,
+                row.getString(7), row.getOffsetDateTime(8));
+    }
+
+    private void refuseIfTaken(String group, boolean takeOver) {
+        Optional<ConsumerGroupDescription> description = describe(group);
+        if (description.isPresent() && !description.get().members().isEmpty()) {
+            throw new ConflictException("Consumer group '" + group + "' has " + description.get().members().size()
+                    + " active member(s); stop them before registering it.");
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+        get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()).forEach((tp, offset) -> {
+            if (offset != null) {
+                committed.put(tp, offset);
+            }
+        });
+        if (!committed.isEmpty() && !takeOver) {
+            throw new ConflictException("Consumer group '" + group + "' already committed offsets on " + committed.size()
+                    + " partition(s); pass \"takeOver\": true to reset it to the subscription's start.");
+        }
+    }
+
+    private Optional<ConsumerGroupDescription> describe(String group) {
+        try {
+            return Optional.ofNullable(admin.describeConsumerGroups(List.of(group)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .get(group));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return Optional.empty();
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The lake's last position, after waiting for every transaction that was running when it was read: an
+     * event such a transaction stores gets a position below it, and must be in the backfill.
+     */
+    private long handoverSeq() {
+        Row now = pool.query("select clock_timestamp(), coalesce(max(seq), 0) from lake_event").execute()
+                .await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).iterator().next();
+        OffsetDateTime readAt = now.getOffsetDateTime(0);
+        long deadline = System.nanoTime() + Duration.ofSeconds(TIMEOUT_SECONDS).toNanos();
+        while (true) {
+            long running = pool.preparedQuery("""
+                    select count(*) from pg_stat_activity
+                    where datname = current_database() and backend_xid is not null and xact_start < $1
+                      and pid <> pg_backend_pid()
+                    """).execute(Tuple.of(readAt)).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).iterator().next()
+                    .getLong(0);
+            if (running == 0) {
+                return now.getLong(1);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("transactions older than " + readAt + " are still running after "
+                        + TIMEOUT_SECONDS + " s; try again");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private String createBackfillTopic(String group) {
+        String name = StreamNaming.topicOf("eventlake.backfill.", group.replaceAll("[^a-zA-Z0-9._-]", "_") + "."
+                + System.currentTimeMillis());
+        // One partition: the backfill is read in the order it was written (lake order, or key order).
+        topics.createExact(name, 1);
+        return name;
+    }
+
+    private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(tp -> request.put(tp, spec));
+        Map<TopicPartition, Long> result = new HashMap<>();
+        get(admin.listOffsets(request).all()).forEach((tp, info) -> result.put(tp, info.offset()));
+        return result;
+    }
+
+    private static <T> T get(KafkaFuture<T> future) {
+        try {
+            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

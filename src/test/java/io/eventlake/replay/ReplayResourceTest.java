@@ -1,0 +1,185 @@
+package io.eventlake.replay;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.eventlake.testing.Fixtures;
+import io.eventlake.testing.KafkaBrokerResource;
+import io.eventlake.testing.KafkaTestClient;
+import io.eventlake.testing.LakeDatabase;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * Replay jobs against a real broker and PostgreSQL: each filter delivers exactly the matching events, in
+ * lake order per key; a snapshot delivers the latest event of every live key; a paced job is cancelled and
+ * stops; bad requests are refused.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+class ReplayResourceTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private static KafkaTestClient kafka;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers());
+    }
+
+    @AfterAll
+    static void disconnect() {
+        kafka.close();
+    }
+
+    @Test
+    void eachFilterDeliversExactlyTheMatchingEventsInOrderPerKey() {
+        String stream = ingest(120);
+        // Times: event v at 2026-01-01T00:00Z plus v minutes.
+        assertReplay(Map.of("streams", List.of(stream)), stream, row -> true);
+        assertReplay(Map.of("streams", List.of(stream), "types", List.of(stream + ".created")), stream,
+                row -> row.get("type").equals(stream + ".created"));
+        assertReplay(Map.of("streams", List.of(stream), "keys", List.of("Rental-1", "Rental-3")), stream,
+                row -> row.get("event_key").equals("Rental-1") || row.get("event_key").equals("Rental-3"));
+        assertReplay(Map.of("streams", List.of(stream), "from", "2026-01-01T00:30:00Z", "to", "2026-01-01T01:00:00Z"),
+                stream, row -> ((Integer) row.get("v")) >= 30 && ((Integer) row.get("v")) < 60);
+    }
+
+    @Test
+    void aSnapshotReplayDeliversTheLatestEventOfEveryLiveKey() {
+        String stream = ingest(40);
+        String target = "replay." + stream + ".snapshot";
+        long id = start(Map.of("source", "snapshot", "streams", List.of(stream), "targetTopic", target));
+        awaitState(id, "SUCCEEDED");
+        // Keys Rental-0..4 and their last versions 35..39; Rental-4 was deleted last (a tombstone), so it is absent.
+        Map<String, String> replayed = kafka.readAll(target, 4, Duration.ofSeconds(2), PATIENCE).stream()
+                .collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), r -> header(r, "ce_type")));
+        assertThat(replayed).containsOnlyKeys("Rental-0", "Rental-1", "Rental-2", "Rental-3");
+        given().when().get("/replays/{id}", id).then().body("sent", equalTo(4)).body("totalExpected", equalTo(4));
+    }
+
+    @Test
+    void aPacedJobShowsItsProgressAndACancelledJobStops() throws Exception {
+        String stream = ingest(120);
+        String target = "replay." + stream + ".paced";
+        long id = start(Map.of("streams", List.of(stream), "targetTopic", target, "eventsPerSecond", 20));
+        await().atMost(PATIENCE).until(() -> given().when().get("/replays/{id}", id).then().extract()
+                .<Integer> path("sent") >= 20);
+        given().when().get("/replays/{id}", id).then().body("state", equalTo("RUNNING")).body("totalExpected", equalTo(120))
+                .body("eventsPerSecond", org.hamcrest.Matchers.notNullValue())
+                .body("etaSeconds", org.hamcrest.Matchers.notNullValue());
+
+        given().when().delete("/replays/{id}", id).then().statusCode(200).body("state", equalTo("CANCELLED"));
+        Thread.sleep(3_000);
+        int afterCancel = kafka.readAll(target, 1, Duration.ofSeconds(3), Duration.ofSeconds(20)).size();
+        Thread.sleep(3_000);
+        int later = kafka.readAll(target, 1, Duration.ofSeconds(3), Duration.ofSeconds(20)).size();
+        assertThat(afterCancel).isLessThan(120).isEqualTo(later);
+        given().when().delete("/replays/{id}", id).then().statusCode(200).body("state", equalTo("CANCELLED"));
+        given().when().get("/replays").then().statusCode(200).body("id", hasItems((int) id));
+    }
+
+    @Test
+    void badRequestsAreRefusedWithEveryProblem() {
+        given().contentType(ContentType.JSON).body(Map.of("source", "everything", "targetTopic", "ingest.loop",
+                "from", "yesterday", "eventsPerSecond", -1, "spreadOver", "soon")).when().post("/replays").then()
+                .statusCode(400).body("errors.pointer", hasItems("/source", "/streams", "/targetTopic", "/from",
+                        "/eventsPerSecond", "/spreadOver"));
+        given().when().get("/replays/{id}", 987654321).then().statusCode(404);
+        given().when().get("/replays/{id}", "x").then().statusCode(400);
+        given().when().delete("/replays/{id}", 987654321).then().statusCode(404);
+        String stream = ingest(2);
+        long id = start(Map.of("streams", List.of(stream), "targetTopic", "replay." + stream + ".done"));
+        awaitState(id, "SUCCEEDED");
+        given().when().delete("/replays/{id}", id).then().statusCode(409).body("detail", containsString("SUCCEEDED"));
+    }
+
+    /** Replays with these filters and checks the target holds exactly the matching events, in lake order per key. */
+    private void assertReplay(Map<String, Object> filters, String stream,
+            java.util.function.Predicate<Map<String, Object>> matches) {
+        String target = "replay." + stream + "." + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> request = new HashMap<>(filters);
+        request.put("targetTopic", target);
+        long id = start(request);
+        awaitState(id, "SUCCEEDED");
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        for (Map<String, Object> row : LakeDatabase.query("select event_id, type, event_key, (data->>'version')::int as v "
+                + "from lake_event where stream = ? order by seq", stream)) {
+            if (matches.test(row)) {
+                expected.computeIfAbsent((String) row.get("event_key"), k -> new ArrayList<>())
+                        .add((String) row.get("event_id"));
+            }
+        }
+        int total = expected.values().stream().mapToInt(List::size).sum();
+        List<ConsumerRecord<byte[], byte[]>> records = kafka.readAll(target, total, Duration.ofSeconds(2), PATIENCE);
+        Map<String, List<String>> actual = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            actual.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>()).add(header(r, "ce_id"));
+        }
+        assertThat(records).as("replay %s", filters).hasSize(total);
+        assertThat(actual).as("replay %s", filters).isEqualTo(expected);
+        given().when().get("/replays/{id}", id).then().body("sent", equalTo(total)).body("totalExpected", equalTo(total));
+    }
+
+    private static long start(Map<String, Object> request) {
+        return given().contentType(ContentType.JSON).body(request).when().post("/replays").then().statusCode(202)
+                .header("Location", containsString("/replays/")).extract().<Integer> path("id").longValue();
+    }
+
+    private static void awaitState(long id, String state) {
+        await().atMost(PATIENCE)
+                .until(() -> state.equals(given().when().get("/replays/{id}", id).then().extract().path("state")));
+    }
+
+    /** n events over keys Rental-0..4; every tenth is a "created"; the last one of Rental-4 is a delete. */
+    private static String ingest(int n) {
+        String stream = "rp" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String topic = "ingest." + stream;
+        kafka.createTopic(topic, 2);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int v = 0; v < n; v++) {
+            String kind = v == n - 1 ? "deleted" : v % 10 == 0 ? "created" : "updated";
+            var record = new ProducerRecord<>(topic, ("Rental-" + (v % 5)).getBytes(StandardCharsets.UTF_8),
+                    Fixtures.rental(v % 5, v).getBytes(StandardCharsets.UTF_8));
+            record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+            record.headers().add("ce_type", (stream + "." + kind).getBytes(StandardCharsets.UTF_8));
+            record.headers().add("ce_id", (stream + "-" + v).getBytes(StandardCharsets.UTF_8));
+            record.headers().add("ce_source", "test".getBytes(StandardCharsets.UTF_8));
+            record.headers().add("ce_time", java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z").plusMinutes(v).toString()
+                    .getBytes(StandardCharsets.UTF_8));
+            records.add(record);
+        }
+        kafka.sendAll(records);
+        await().atMost(PATIENCE)
+                .until(() -> LakeDatabase.count("select count(*) from lake_event where stream = ?", stream) == n);
+        return stream;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        var header = r.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
