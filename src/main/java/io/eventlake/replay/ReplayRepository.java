@@ -41,6 +41,14 @@ public class ReplayRepository {
             e.data::text, e.tombstone, e.source_topic, e.source_partition, e.source_offset, e.schema_version
             """;
 
+    private static final String INSERT = """
+            insert into replay_job (state, source, streams, types, event_keys, time_from, time_to, up_to_seq, target_topic,
+                                    events_per_sec, spread_over, total_expected, requested_by, request, end_marker)
+            values ('PENDING', $1, $2, $3, $4, $5, $6, coalesce($13, (select coalesce(max(seq), 0) from lake_event)), $7, $8,
+                    $9, $10, $11, $12::jsonb, $14)
+            returning
+            """ + COLUMNS;
+
     @Inject
     Pool pool;
 
@@ -59,22 +67,18 @@ public class ReplayRepository {
     public Uni<ReplayJob> create(String source, List<String> streams, List<String> types, List<String> keys,
             OffsetDateTime from, OffsetDateTime to, String targetTopic, Double eventsPerSecond, Duration spreadOver,
             String requestedBy, String requestJson, Long upToSeq, boolean endMarker) {
-        String count = ReplayJob.SNAPSHOT.equals(source)
+        boolean snapshot = ReplayJob.SNAPSHOT.equals(source);
+        String count = snapshot
                 ? "select count(*) from latest_event l join lake_event e on e.seq = l.seq where not l.deleted and "
                         + FILTERS.replace("e.stream = any", "l.stream = any")
-                : "select count(*) from lake_event e where e.seq <= coalesce($6, (select coalesce(max(seq), 0) from lake_event)) and "
-                        + FILTERS;
-        Tuple filters = filters(streams, types, keys, from, to).addLong(upToSeq);
+                : "select count(*) from lake_event e where " + FILTERS
+                        + " and e.seq <= coalesce($6, (select coalesce(max(seq), 0) from lake_event))";
+        Tuple filters = filters(streams, types, keys, from, to);
+        if (!snapshot) {
+            filters.addLong(upToSeq);
+        }
         return pool.withTransaction(c -> c.preparedQuery(count).execute(filters)
-                .flatMap(counted -> c
-                        .preparedQuery(
-                                """
-                                        insert into replay_job (state, source, streams, types, event_keys, time_from, time_to, up_to_seq,
-                                                                target_topic, events_per_sec, spread_over, total_expected, requested_by, request)
-                                        values ('PENDING', $1, $2, $3, $4, $5, $6, (select coalesce(max(seq), 0) from lake_event), $7, $8,
-                                                $9, $10, $11, $12::jsonb)
-                                        returning """
-                                        + COLUMNS)
+                .flatMap(counted -> c.preparedQuery(INSERT)
                         .execute(Tuple.tuple().addString(source).addArrayOfString(streams.toArray(String[]::new))
                                 .addArrayOfString(array(types)).addArrayOfString(array(keys)).addOffsetDateTime(from)
                                 .addOffsetDateTime(to).addString(targetTopic).addDouble(eventsPerSecond)
@@ -112,12 +116,12 @@ public class ReplayRepository {
      */
     public Uni<Optional<ReplayJob>> claim(String owner, Duration lease) {
         return pool.preparedQuery("""
-                update replay_job set state = 'RUNNING', owner = $1, lease_until = now() + $2::interval,
+                update replay_job set state = 'RUNNING', owner = $1, lease_until = now() + $2 * interval '1 millisecond',
                        started_at = coalesce(started_at, now()), updated_at = now()
                 where id = (select id from replay_job
                             where state = 'PENDING' or (state = 'RUNNING' and (lease_until is null or lease_until < now()))
                             order by id limit 1 for update skip locked)
-                returning """ + COLUMNS).execute(Tuple.of(owner, lease.toString()))
+                """ + " returning " + COLUMNS).execute(Tuple.of(owner, lease.toMillis()))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJob(rows.iterator().next())));
     }
 
@@ -128,18 +132,21 @@ public class ReplayRepository {
     public Uni<Boolean> advance(long id, String owner, Duration lease, Checkpoint checkpoint, long sentInStep) {
         return pool.preparedQuery("""
                 update replay_job set sent = sent + $3, steps = $4, checkpoint_seq = $5, checkpoint_stream = $6,
-                       checkpoint_key = $7, lease_until = now() + $8::interval, updated_at = now()
+                       checkpoint_key = $7, lease_until = now() + $8 * interval '1 millisecond', updated_at = now()
                 where id = $1 and owner = $2 and state = 'RUNNING'
                 """).execute(Tuple.tuple().addLong(id).addString(owner).addLong(sentInStep).addLong(checkpoint.steps())
                 .addLong(checkpoint.seq()).addString(checkpoint.stream()).addString(checkpoint.key())
-                .addString(lease.toString())).map(rows -> rows.rowCount() == 1);
+                .addLong(lease.toMillis())).map(rows -> rows.rowCount() == 1);
     }
 
     /** Renews the lease while the job waits for its pace; false when it is no longer this owner's. */
     public Uni<Boolean> renew(long id, String owner, Duration lease) {
-        return pool.preparedQuery("""
-                update replay_job set lease_until = now() + $3::interval where id = $1 and owner = $2 and state = 'RUNNING'
-                """).execute(Tuple.of(id, owner, lease.toString())).map(rows -> rows.rowCount() == 1);
+        return pool
+                .preparedQuery(
+                        """
+                                update replay_job set lease_until = now() + $3 * interval '1 millisecond' where id = $1 and owner = $2 and state = 'RUNNING'
+                                """)
+                .execute(Tuple.of(id, owner, lease.toMillis())).map(rows -> rows.rowCount() == 1);
     }
 
     public Uni<Void> finish(long id, String owner, String state, String error) {
