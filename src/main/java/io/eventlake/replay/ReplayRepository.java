@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,6 +49,16 @@ public class ReplayRepository {
                     $9, $10, $11, $12::jsonb, $14)
             returning
             """ + COLUMNS;
+
+    /** One stream's page of history: $1 is the stream (as a one-element array, like the filters elsewhere). */
+    private static final String HISTORY_PAGE = "select " + EVENT_COLUMNS + " from lake_event e where "
+            + FILTERS.replace("e.stream = any($1::text[])", "e.stream = ($1::text[])[1]")
+            + " and e.seq > $6 and e.seq <= $7 order by e.seq limit $8";
+
+    private static final String SNAPSHOT_PAGE = "select " + EVENT_COLUMNS
+            + " from latest_event l join lake_event e on e.seq = l.seq where not l.deleted and "
+            + FILTERS.replace("e.stream = any($1::text[])", "l.stream = ($1::text[])[1]")
+            + " and l.event_key > $6 order by l.event_key limit $7";
 
     @Inject
     Pool pool;
@@ -159,20 +170,45 @@ public class ReplayRepository {
 
     /** The next page of a history job: its events after the checkpoint, in lake order. */
     public Uni<List<Event>> historyPage(ReplayJob job, long afterSeq, int limit) {
-        Tuple params = filters(job.streams(), job.types(), job.keys(), job.from(), job.to()).addLong(afterSeq)
-                .addLong(job.upToSeq()).addInteger(limit);
-        return pool.preparedQuery("select " + EVENT_COLUMNS + " from lake_event e where " + FILTERS
-                + " and e.seq > $6 and e.seq <= $7 order by e.seq limit $8").execute(params).map(ReplayRepository::events);
+        // One query per stream, each an ordered range of the (stream, seq) index; with several streams the
+        // first 'limit' of their union, in lake order. (One query over all streams would sort every row left.)
+        Uni<List<Event>> merged = Uni.createFrom().item(new ArrayList<>());
+        for (String stream : job.streams()) {
+            Tuple params = filters(List.of(stream), job.types(), job.keys(), job.from(), job.to()).addLong(afterSeq)
+                    .addLong(job.upToSeq()).addInteger(limit);
+            merged = merged.flatMap(events -> pool.preparedQuery(HISTORY_PAGE).execute(params).map(rows -> {
+                events.addAll(events(rows));
+                return events;
+            }));
+        }
+        return merged.map(events -> {
+            events.sort(Comparator.comparingLong(Event::lakeSeq));
+            return events.size() <= limit ? events : new ArrayList<>(events.subList(0, limit));
+        });
     }
 
-    /** The next page of a snapshot job: live keys after the checkpoint, in (stream, key) order, with their latest event. */
+    /**
+     * The next page of a snapshot job: live keys after the checkpoint, in (stream, key) order, with their latest
+     * event; the streams one after the other, each an ordered range of the view's primary key.
+     */
     public Uni<List<Event>> snapshotPage(ReplayJob job, String afterStream, String afterKey, int limit) {
-        Tuple params = filters(job.streams(), job.types(), job.keys(), job.from(), job.to()).addString(afterStream)
-                .addString(afterKey).addInteger(limit);
-        return pool.preparedQuery("select " + EVENT_COLUMNS + " from latest_event l join lake_event e on e.seq = l.seq "
-                + "where not l.deleted and " + FILTERS.replace("e.stream = any", "l.stream = any")
-                + " and (l.stream, l.event_key) > ($6, $7) order by l.stream, l.event_key limit $8").execute(params)
-                .map(ReplayRepository::events);
+        List<String> streams = job.streams().stream().sorted().filter(s -> s.compareTo(afterStream) >= 0).toList();
+        return snapshotPage(job, streams, 0, afterStream, afterKey, limit, new ArrayList<>());
+    }
+
+    private Uni<List<Event>> snapshotPage(ReplayJob job, List<String> streams, int index, String afterStream, String afterKey,
+            int limit, List<Event> page) {
+        if (index >= streams.size() || page.size() >= limit) {
+            return Uni.createFrom().item(page);
+        }
+        String stream = streams.get(index);
+        String after = stream.equals(afterStream) ? afterKey : "";
+        Tuple params = filters(List.of(stream), job.types(), job.keys(), job.from(), job.to()).addString(after)
+                .addInteger(limit - page.size());
+        return pool.preparedQuery(SNAPSHOT_PAGE).execute(params).flatMap(rows -> {
+            page.addAll(events(rows));
+            return snapshotPage(job, streams, index + 1, afterStream, afterKey, limit, page);
+        });
     }
 
     private static List<Event> events(Iterable<Row> rows) {
