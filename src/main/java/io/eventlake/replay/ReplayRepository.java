@@ -44,9 +44,10 @@ public class ReplayRepository {
 
     private static final String INSERT = """
             insert into replay_job (state, source, streams, types, event_keys, time_from, time_to, up_to_seq, target_topic,
-                                    events_per_sec, spread_over, total_expected, requested_by, request, end_marker)
+                                    events_per_sec, spread_over, total_expected, requested_by, request, end_marker,
+                                    kafka_cluster)
             values ('PENDING', $1, $2, $3, $4, $5, $6, coalesce($13, (select coalesce(max(seq), 0) from lake_event)), $7, $8,
-                    $9, $10, $11, $12::jsonb, $14)
+                    $9, $10, $11, $12::jsonb, $14, $15)
             returning
             """ + COLUMNS;
 
@@ -66,9 +67,9 @@ public class ReplayRepository {
     /** Creates a job bounded to the events in the lake now, with how many it will send. */
     public Uni<ReplayJob> create(String source, List<String> streams, List<String> types, List<String> keys,
             OffsetDateTime from, OffsetDateTime to, String targetTopic, Double eventsPerSecond, Duration spreadOver,
-            String requestedBy, String requestJson) {
+            String requestedBy, String requestJson, String kafkaCluster) {
         return create(source, streams, types, keys, from, to, targetTopic, eventsPerSecond, spreadOver, requestedBy,
-                requestJson, null, false);
+                requestJson, null, false, kafkaCluster);
     }
 
     /**
@@ -77,7 +78,7 @@ public class ReplayRepository {
      */
     public Uni<ReplayJob> create(String source, List<String> streams, List<String> types, List<String> keys,
             OffsetDateTime from, OffsetDateTime to, String targetTopic, Double eventsPerSecond, Duration spreadOver,
-            String requestedBy, String requestJson, Long upToSeq, boolean endMarker) {
+            String requestedBy, String requestJson, Long upToSeq, boolean endMarker, String kafkaCluster) {
         boolean snapshot = ReplayJob.SNAPSHOT.equals(source);
         String count = snapshot
                 ? "select count(*) from latest_event l join lake_event e on e.seq = l.seq where not l.deleted and "
@@ -95,7 +96,7 @@ public class ReplayRepository {
                                 .addOffsetDateTime(to).addString(targetTopic).addDouble(eventsPerSecond)
                                 .addString(spreadOver == null ? null : spreadOver.toString())
                                 .addLong(counted.iterator().next().getLong(0)).addString(requestedBy).addString(requestJson)
-                                .addLong(upToSeq).addBoolean(endMarker))
+                                .addLong(upToSeq).addBoolean(endMarker).addString(kafkaCluster))
                         .map(rows -> toJob(rows.iterator().next()))));
     }
 
@@ -122,17 +123,18 @@ public class ReplayRepository {
     }
 
     /**
-     * Claims the oldest job that is pending, or running without a live lease (its instance stopped), for
-     * this owner; others skip the locked row.
+     * Claims the oldest job of this Kafka cluster that is pending, or running without a live lease (its
+     * instance stopped), for this owner; others skip the locked row.
      */
-    public Uni<Optional<ReplayJob>> claim(String owner, Duration lease) {
+    public Uni<Optional<ReplayJob>> claim(String owner, Duration lease, String kafkaCluster) {
         return pool.preparedQuery("""
                 update replay_job set state = 'RUNNING', owner = $1, lease_until = now() + $2 * interval '1 millisecond',
                        started_at = coalesce(started_at, now()), updated_at = now()
                 where id = (select id from replay_job
-                            where state = 'PENDING' or (state = 'RUNNING' and (lease_until is null or lease_until < now()))
+                            where (state = 'PENDING' or (state = 'RUNNING' and (lease_until is null or lease_until < now())))
+                              and (kafka_cluster is null or kafka_cluster = $3)
                             order by id limit 1 for update skip locked)
-                """ + " returning " + COLUMNS).execute(Tuple.of(owner, lease.toMillis()))
+                """ + " returning " + COLUMNS).execute(Tuple.of(owner, lease.toMillis(), kafkaCluster))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJob(rows.iterator().next())));
     }
 

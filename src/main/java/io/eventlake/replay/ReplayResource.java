@@ -31,6 +31,7 @@ import io.eventlake.error.ConflictException;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.NotFoundException;
 import io.eventlake.error.Violation;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
 /** Replay jobs: events from the lake republished to a topic at a pace, with progress, cancel and restart safety. */
@@ -51,11 +52,15 @@ public class ReplayResource {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    KafkaCluster cluster;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a replay job", description = "source: history (every event, in lake order) or snapshot (the latest event of every live key, in key order); filters: streams (required), types, keys, from/to (event time); targetTopic; pace: eventsPerSecond, or spreadOver (ISO-8601 duration), or neither for as fast as it goes. The job covers the events in the lake when it is created.")
     @APIResponse(responseCode = "202", description = "Accepted; the job, also at its Location")
     @APIResponse(responseCode = "400", description = "Every problem of the request, with its pointer")
+    @Blocking
     public Uni<Response> start(ReplayRequest request) {
         if (request == null) {
             throw new InvalidRequestException(Violation.atPointer("", "a JSON body is required"));
@@ -111,7 +116,7 @@ public class ReplayResource {
             throw new IllegalStateException(e);
         }
         return repository.create(source, request.streams(), request.types(), request.keys(), from, to, target,
-                request.eventsPerSecond(), spreadOver, REQUESTED_BY, json)
+                request.eventsPerSecond(), spreadOver, REQUESTED_BY, json, cluster.id())
                 .map(job -> Response.accepted(withProgress(job)).location(URI.create("/replays/" + job.id())).build());
     }
 

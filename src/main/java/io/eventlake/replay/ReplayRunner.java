@@ -64,6 +64,9 @@ public class ReplayRunner {
     MeterRegistry registry;
 
     @Inject
+    KafkaCluster cluster;
+
+    @Inject
     @Identifier("default-kafka-broker")
     Map<String, Object> kafkaConfig;
 
@@ -110,7 +113,8 @@ public class ReplayRunner {
     private void loop() {
         while (running) {
             try {
-                Optional<ReplayJob> job = repository.claim(owner, config.replay().lease()).await().indefinitely();
+                Optional<ReplayJob> job = repository.claim(owner, config.replay().lease(), cluster.id()).await()
+                        .indefinitely();
                 if (job.isPresent()) {
                     run(job.get());
                 } else {

@@ -32,6 +32,7 @@ import io.eventlake.event.StreamNaming;
 import io.eventlake.forward.TopicInfo;
 import io.eventlake.forward.TopicManager;
 import io.eventlake.offsets.ConsumerGroupService;
+import io.eventlake.replay.KafkaCluster;
 import io.eventlake.replay.ReplayJob;
 import io.eventlake.replay.ReplayRepository;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -70,6 +71,9 @@ public class SubscriptionService {
 
     @Inject
     Pool pool;
+
+    @Inject
+    KafkaCluster cluster;
 
     @Inject
     EventLakeConfig config;
@@ -135,7 +139,7 @@ public class SubscriptionService {
             ReplayJob job = replays.create(SNAPSHOT.equals(start) ? ReplayJob.SNAPSHOT : ReplayJob.HISTORY, request.streams(),
                     null, null, since, null, backfillTopic, null, null, by,
                     "{\"subscription\": \"" + group.replace("\"", "") + "\"}",
-                    handoverSeq, true).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS));
+                    handoverSeq, true, cluster.id()).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS));
             jobId = job.id();
             ends.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
             offsets.put(new TopicPartition(backfillTopic, 0), new OffsetAndMetadata(0));
