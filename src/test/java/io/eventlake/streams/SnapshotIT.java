@@ -23,9 +23,9 @@ import io.eventlake.testing.LakeDatabase;
 import io.eventlake.testing.PackagedService;
 
 /**
- * A snapshot of 100,000 keys of about 1 KB each (over 100 MB of JSON) streamed by the packaged service
- * running with a 64 MB heap, to a client that pauses mid-stream: it can only succeed if the service streams
- * with back-pressure instead of holding the result.
+ * A snapshot of 100,000 keys of about 1 KB each (over 100 MB of JSON), then the same events as an HTTP event
+ * stream, served by the packaged service running with a 64 MB heap to a client that pauses mid-stream: it can
+ * only succeed if the service streams with back-pressure instead of holding the result.
  */
 class SnapshotIT {
 
@@ -45,7 +45,7 @@ class SnapshotIT {
     }
 
     @Test
-    void aSnapshotOf100000KeysStreamsWithA64MbHeapToASlowReader() throws Exception {
+    void aSnapshotAndAnEventStreamOf100000EventsStreamWithA64MbHeapToASlowReader() throws Exception {
         String stream = "snap" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         // Written straight into the lake and the view: this test is about reading them.
         LakeDatabase.count("""
@@ -90,6 +90,31 @@ class SnapshotIT {
                 }
             }
             assertThat(lines).isEqualTo(KEYS);
+            assertThat(service.get("/q/health/live").statusCode()).isEqualTo(200);
+
+            // The same 100,000 events as an HTTP event stream, to the same slow reader, under the same heap.
+            HttpResponse<Stream<String>> events = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + service.port() + "/streams/" + stream + "/events")).build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            assertThat(events.statusCode()).isEqualTo(200);
+            long count = 0;
+            long previousN = 0;
+            Iterator<String> eventLines = events.body().iterator();
+            while (eventLines.hasNext()) {
+                String line = eventLines.next();
+                if (line.isBlank()) {
+                    continue;
+                }
+                long n = MAPPER.readTree(line).get("data").get("n").asLong();
+                // In lake order, each event once.
+                assertThat(n).isGreaterThan(previousN);
+                previousN = n;
+                count++;
+                if (count == 1_000) {
+                    Thread.sleep(3_000);
+                }
+            }
+            assertThat(count).isEqualTo(KEYS);
             assertThat(service.get("/q/health/live").statusCode()).isEqualTo(200);
         }
     }
