@@ -27,7 +27,7 @@ import io.eventlake.deadletter.DeadLetterViews.RedriveResult;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.Violation;
 import io.eventlake.ingest.RejectionCode;
-import io.eventlake.lake.EventCursor;
+import io.eventlake.request.QueryParameters;
 import io.eventlake.schema.SchemaViolationException;
 import io.smallrye.mutiny.Uni;
 
@@ -54,7 +54,8 @@ public class DeadLetterResource {
             @QueryParam("status") String status, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("after") String after, @QueryParam("limit") String limit) {
         DeadLetterFilter filter = filter(type, reason, status, from, to, "parameter");
-        return deadLetters.page(filter, cursor(after), pageSize(limit));
+        return deadLetters.page(filter, QueryParameters.cursor(after),
+                QueryParameters.pageSize(limit, config.http().defaultPageSize(), config.http().maxPageSize()));
     }
 
     @GET
@@ -113,11 +114,11 @@ public class DeadLetterResource {
     }
 
     private static DeadLetterFilter filter(String type, String reason, String status, String from, String to, String kind) {
-        String reasonCode = blankToNull(reason);
+        String reasonCode = QueryParameters.optional(reason);
         if (reasonCode != null && Arrays.stream(RejectionCode.values()).noneMatch(c -> c.name().equals(reasonCode))) {
             throw problem(kind, "reason", "must be one of " + Arrays.toString(RejectionCode.values()));
         }
-        String statusName = blankToNull(status);
+        String statusName = QueryParameters.optional(status);
         if (statusName != null && Arrays.stream(DeadLetterStatus.values()).noneMatch(s -> s.name().equals(statusName))) {
             throw problem(kind, "status", "must be one of " + Arrays.toString(DeadLetterStatus.values()));
         }
@@ -126,7 +127,7 @@ public class DeadLetterResource {
         if (fromTime != null && toTime != null && !fromTime.isBefore(toTime)) {
             throw problem(kind, "to", "must be after 'from'");
         }
-        return new DeadLetterFilter(blankToNull(type), reasonCode, statusName, fromTime, toTime);
+        return new DeadLetterFilter(QueryParameters.optional(type), reasonCode, statusName, fromTime, toTime);
     }
 
     private static OffsetDateTime time(String kind, String name, String value) {
@@ -157,34 +158,4 @@ public class DeadLetterResource {
         throw new InvalidRequestException(Violation.atParameter("id", "must be a dead letter id (a positive number)"));
     }
 
-    private static long cursor(String after) {
-        if (after == null || after.isBlank()) {
-            return 0;
-        }
-        try {
-            return EventCursor.decode(after);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(Violation.atParameter("after", e.getMessage()));
-        }
-    }
-
-    private int pageSize(String limit) {
-        if (limit == null || limit.isBlank()) {
-            return config.http().defaultPageSize();
-        }
-        try {
-            int size = Integer.parseInt(limit);
-            if (size >= 1 && size <= config.http().maxPageSize()) {
-                return size;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the problem below
-        }
-        throw new InvalidRequestException(
-                Violation.atParameter("limit", "must be between 1 and " + config.http().maxPageSize()));
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
-    }
 }

@@ -1,8 +1,6 @@
 package io.eventlake.deadletter;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -32,8 +30,6 @@ import io.eventlake.lake.EventCursor;
 import io.eventlake.lake.LakeAppender;
 import io.eventlake.lake.LakeWriter;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
@@ -229,15 +225,7 @@ public class DeadLetterService {
 
     static IncomingRecord toRecord(LockedDeadLetter d) {
         DeadLetterSummary s = d.summary();
-        List<RecordHeader> headers = new ArrayList<>();
-        JsonArray array = new JsonArray(d.headersJson() == null ? "[]" : d.headersJson());
-        for (int i = 0; i < array.size(); i++) {
-            JsonObject header = array.getJsonObject(i);
-            byte[] value = header.containsKey("base64") ? Base64.getDecoder().decode(header.getString("base64"))
-                    : header.getString("value") == null ? null
-                            : header.getString("value").getBytes(StandardCharsets.UTF_8);
-            headers.add(new RecordHeader(header.getString("name"), value));
-        }
+        List<RecordHeader> headers = DeadLetterWriter.headersFromJson(d.headersJson());
         long timestamp = d.recordTimestamp() == null ? -1 : d.recordTimestamp().toInstant().toEpochMilli();
         return new IncomingRecord(new RecordOrigin(s.sourceTopic(), s.sourcePartition(), s.sourceOffset()), d.key(),
                 d.payload(), headers, timestamp);

@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventlake.error.Violation;
 import io.eventlake.ingest.IncomingRecord.RecordHeader;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -106,6 +108,20 @@ public class DeadLetterWriter {
             }
         }
         return array.toString();
+    }
+
+    /** The headers {@link #headersJson} wrote, with their exact bytes. */
+    static List<RecordHeader> headersFromJson(String json) {
+        List<RecordHeader> headers = new ArrayList<>();
+        JsonArray array = new JsonArray(json == null ? "[]" : json);
+        for (int i = 0; i < array.size(); i++) {
+            JsonObject header = array.getJsonObject(i);
+            byte[] value = header.containsKey("base64") ? Base64.getDecoder().decode(header.getString("base64"))
+                    : header.getString("value") == null ? null
+                            : header.getString("value").getBytes(StandardCharsets.UTF_8);
+            headers.add(new RecordHeader(header.getString("name"), value));
+        }
+        return headers;
     }
 
     static String utf8OrNull(byte[] bytes) {

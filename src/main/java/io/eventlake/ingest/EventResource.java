@@ -32,11 +32,11 @@ import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.PayloadTooLargeException;
 import io.eventlake.error.Violation;
 import io.eventlake.event.StreamNaming;
-import io.eventlake.lake.EventCursor;
 import io.eventlake.lake.EventPage;
 import io.eventlake.lake.EventQuery;
 import io.eventlake.lake.EventView;
 import io.eventlake.lake.LakeQueryService;
+import io.eventlake.request.QueryParameters;
 import io.eventlake.schema.EventValidator;
 import io.eventlake.schema.EventValidator.Invalid;
 import io.eventlake.schema.EventValidator.Verdict;
@@ -145,8 +145,9 @@ public class EventResource {
         if (fromTime != null && toTime != null && !fromTime.isBefore(toTime)) {
             throw new InvalidRequestException(Violation.atParameter("to", "must be after 'from'"));
         }
-        EventQuery query = new EventQuery(blankToNull(type), blankToNull(key), fromTime, toTime, cursor(after),
-                pageSize(limit));
+        EventQuery query = new EventQuery(QueryParameters.optional(type), QueryParameters.optional(key), fromTime, toTime,
+                QueryParameters.cursor(after),
+                QueryParameters.pageSize(limit, config.http().defaultPageSize(), config.http().maxPageSize()));
         return lake.page(query);
     }
 
@@ -158,7 +159,7 @@ public class EventResource {
     @APIResponse(responseCode = "404", description = "No such event")
     @APIResponse(responseCode = "409", description = "Several sources used this id; pass 'source'")
     public Uni<EventView> get(@PathParam("id") String id, @QueryParam("source") String source) {
-        return lake.byId(id, blankToNull(source));
+        return lake.byId(id, QueryParameters.optional(source));
     }
 
     private JsonNode readJson(byte[] body) {
@@ -183,35 +184,4 @@ public class EventResource {
         }
     }
 
-    private static long cursor(String after) {
-        if (after == null || after.isBlank()) {
-            return 0;
-        }
-        try {
-            return EventCursor.decode(after);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(Violation.atParameter("after", e.getMessage()));
-        }
-    }
-
-    private int pageSize(String limit) {
-        if (limit == null || limit.isBlank()) {
-            return config.http().defaultPageSize();
-        }
-        int size;
-        try {
-            size = Integer.parseInt(limit);
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException(Violation.atParameter("limit", "must be a whole number"));
-        }
-        if (size < 1 || size > config.http().maxPageSize()) {
-            throw new InvalidRequestException(Violation.atParameter("limit",
-                    "must be between 1 and " + config.http().maxPageSize()));
-        }
-        return size;
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
-    }
 }

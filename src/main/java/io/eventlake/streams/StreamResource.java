@@ -17,10 +17,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
-import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.NotFoundException;
-import io.eventlake.error.Violation;
-import io.eventlake.lake.EventCursor;
+import io.eventlake.request.QueryParameters;
 import io.eventlake.streams.StreamViews.KeyState;
 import io.eventlake.streams.StreamViews.StreamList;
 import io.smallrye.mutiny.Multi;
@@ -75,7 +73,8 @@ public class StreamResource {
     @APIResponse(responseCode = "400", description = "A malformed cursor")
     public Multi<StreamEvent> events(@PathParam("stream") String stream, @QueryParam("after") String after,
             @QueryParam("type") String type, @QueryParam("key") String key, @QueryParam("follow") boolean follow) {
-        return reader.read(stream, cursor(after), blankToNull(type), blankToNull(key), follow);
+        return reader.read(stream, QueryParameters.cursor(after), QueryParameters.optional(type), QueryParameters.optional(key),
+                follow);
     }
 
     @GET
@@ -87,24 +86,11 @@ public class StreamResource {
             @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
         // A reconnecting EventSource sends the last id it received: resume there.
         String from = after != null && !after.isBlank() ? after : lastEventId;
-        return reader.read(stream, cursor(from), blankToNull(type), blankToNull(key), follow)
+        return reader
+                .read(stream, QueryParameters.cursor(from), QueryParameters.optional(type), QueryParameters.optional(key),
+                        follow)
                 .map(event -> sse.newEventBuilder().id(event.cursor()).name("event")
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).data(StreamEvent.class, event).build());
-    }
-
-    private static long cursor(String after) {
-        if (after == null || after.isBlank()) {
-            return 0;
-        }
-        try {
-            return EventCursor.decode(after);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(Violation.atParameter("after", e.getMessage()));
-        }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
     }
 
     @GET
