@@ -61,7 +61,10 @@ public class Forwarder {
     @Inject
     IngestMetrics metrics;
 
-    private KafkaProducer<String, byte[]> producer;
+    private volatile KafkaProducer<String, byte[]> producer;
+    private Map<String, Object> producerConfig;
+    /** Set by a failed batch; the next batch replaces the producer first. */
+    private volatile boolean producerFailed;
     /** Topics whose metadata the producer has loaded; only touched on the forward thread. */
     private final Set<String> producerKnows = new HashSet<>();
     private ExecutorService sender;
@@ -76,8 +79,12 @@ public class Forwarder {
         props.putIfAbsent("batch.size", "131072");
         // No compression by default: on loopback and small machines CPU is scarcer than bandwidth.
         props.putIfAbsent("compression.type", "none");
+        // A batch the broker does not take within this fails and is retried (by the ingest pipeline) on a new
+        // producer, rather than waiting the default two minutes.
+        props.putIfAbsent("delivery.timeout.ms", "45000");
         props.put("key.serializer", StringSerializer.class.getName());
         props.put("value.serializer", ByteArraySerializer.class.getName());
+        producerConfig = props;
         producer = new KafkaProducer<>(props);
         sender = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "eventlake-forward");
@@ -98,12 +105,14 @@ public class Forwarder {
         }
         return Uni.createFrom().emitter(emitter -> sender.execute(() -> {
             try {
+                replaceProducerAfterFailure();
                 List<ProducerRecord<String, byte[]>> records = toRecords(events);
                 if (records.isEmpty()) {
                     emitter.complete(null);
                     return;
                 }
-                BatchAcknowledgement acknowledgement = new BatchAcknowledgement(records.size(), emitter);
+                BatchAcknowledgement acknowledgement = new BatchAcknowledgement(records.size(), emitter,
+                        () -> producerFailed = true);
                 try {
                     for (ProducerRecord<String, byte[]> record : records) {
                         producer.send(record, acknowledgement);
@@ -115,6 +124,24 @@ public class Forwarder {
                 emitter.fail(e);
             }
         }));
+    }
+
+    /**
+     * After a failed batch, the retry goes through a new producer (a new producer id): an idempotent producer
+     * whose sequence numbers got out of step with a partition's (OutOfOrderSequenceException, seen when a topic
+     * is created while clients race to auto-create it) would otherwise fail every retry the same way.
+     * Forwarding is at least once, so records of the failed batch that did land may be sent again.
+     */
+    private void replaceProducerAfterFailure() {
+        if (!producerFailed) {
+            return;
+        }
+        producerFailed = false;
+        KafkaProducer<String, byte[]> failed = producer;
+        producer = new KafkaProducer<>(producerConfig);
+        producerKnows.clear();
+        failed.close(Duration.ZERO);
+        LOG.warn("EL0016 forward producer replaced after a failed batch");
     }
 
     /** Every record the events make, in event order: one per topic the event is routed to. */
@@ -146,10 +173,12 @@ public class Forwarder {
         private final AtomicInteger pending;
         private final AtomicBoolean failed = new AtomicBoolean();
         private final UniEmitter<? super Void> emitter;
+        private final Runnable onFailure;
 
-        BatchAcknowledgement(int records, UniEmitter<? super Void> emitter) {
+        BatchAcknowledgement(int records, UniEmitter<? super Void> emitter, Runnable onFailure) {
             this.pending = new AtomicInteger(records);
             this.emitter = emitter;
+            this.onFailure = onFailure;
         }
 
         @Override
@@ -163,6 +192,7 @@ public class Forwarder {
 
         void fail(Exception e) {
             if (failed.compareAndSet(false, true)) {
+                onFailure.run();
                 emitter.fail(e);
             }
         }

@@ -105,6 +105,9 @@ public final class KafkaTestClient implements AutoCloseable {
         props.put("bootstrap.servers", bootstrapServers);
         props.put("group.id", "test-reader-" + UUID.randomUUID());
         props.put("auto.offset.reset", "earliest");
+        // Never create the topic by asking for it: the service creates its topics, and a reader racing it to
+        // an auto-creation is not what a test means to exercise.
+        props.put("allow.auto.create.topics", "false");
         props.put("enable.auto.commit", "false");
         props.put("key.deserializer", ByteArrayDeserializer.class.getName());
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
