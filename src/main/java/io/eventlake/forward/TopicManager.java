@@ -22,7 +22,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -190,7 +192,7 @@ public class TopicManager {
                 TopicDescription description = admin.describeTopics(List.of(newTopic.name())).allTopicNames()
                         .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(newTopic.name());
                 if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()
-                        && !p.isr().isEmpty())) {
+                        && !p.isr().isEmpty()) && leadersServe(newTopic.name(), description.partitions().size())) {
                     return;
                 }
             } catch (ExecutionException e) {
@@ -202,6 +204,24 @@ public class TopicManager {
         }
         throw new TimeoutException("the partitions of topic '" + newTopic.name() + "' have no leader after "
                 + TIMEOUT_SECONDS + " s");
+    }
+
+    /**
+     * Whether every partition's leader answers a request only a leader can answer: the metadata names a leader
+     * a moment before that broker acts as one, and a produce in that moment fails with NOT_LEADER_OR_FOLLOWER,
+     * which can leave an idempotent producer's sequence numbers out of step.
+     */
+    private boolean leadersServe(String topic, int partitions) throws InterruptedException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        try {
+            admin.listOffsets(request).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException notYet) {
+            return false;
+        }
     }
 
     private Config topicConfig(String topic) throws InterruptedException, ExecutionException, TimeoutException {
