@@ -2,7 +2,6 @@ package io.eventlake.forward;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,6 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import io.eventlake.event.Event;
@@ -71,19 +68,10 @@ public class Forwarder {
 
     @PostConstruct
     void start() {
-        Map<String, Object> props = new HashMap<>(kafkaConfig);
-        props.putIfAbsent("client.id", "eventlake-forward");
-        props.putIfAbsent("acks", "all");
-        props.putIfAbsent("enable.idempotence", "true");
-        props.putIfAbsent("linger.ms", "5");
-        props.putIfAbsent("batch.size", "131072");
-        // No compression by default: on loopback and small machines CPU is scarcer than bandwidth.
-        props.putIfAbsent("compression.type", "none");
+        Map<String, Object> props = EventProducers.settings(kafkaConfig, "eventlake-forward");
         // A batch the broker does not take within this fails and is retried (by the ingest pipeline) on a new
         // producer, rather than waiting the default two minutes.
         props.putIfAbsent("delivery.timeout.ms", "45000");
-        props.put("key.serializer", StringSerializer.class.getName());
-        props.put("value.serializer", ByteArraySerializer.class.getName());
         producerConfig = props;
         producer = new KafkaProducer<>(props);
         sender = Executors.newSingleThreadExecutor(runnable -> {

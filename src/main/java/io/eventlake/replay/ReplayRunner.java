@@ -3,7 +3,6 @@ package io.eventlake.replay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,13 +21,12 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import io.eventlake.config.EventLakeConfig;
 import io.eventlake.event.Event;
 import io.eventlake.forward.CloudEventRecords;
+import io.eventlake.forward.EventProducers;
 import io.eventlake.forward.TopicInfo;
 import io.eventlake.forward.TopicManager;
 import io.eventlake.replay.ReplayJob.Checkpoint;
@@ -76,15 +74,11 @@ public class ReplayRunner {
     private volatile boolean running;
 
     void start(@Observes StartupEvent event) {
-        Map<String, Object> props = new HashMap<>(kafkaConfig);
+        Map<String, Object> props = EventProducers.settings(kafkaConfig, "eventlake-replay");
+        // A takeover relies on every acknowledged record being durable and in order: never weaker than this.
         props.put("client.id", "eventlake-replay");
         props.put("acks", "all");
         props.put("enable.idempotence", "true");
-        props.putIfAbsent("linger.ms", "5");
-        props.putIfAbsent("batch.size", "131072");
-        props.putIfAbsent("compression.type", "none");
-        props.put("key.serializer", StringSerializer.class.getName());
-        props.put("value.serializer", ByteArraySerializer.class.getName());
         producer = new KafkaProducer<>(props);
         running = true;
         worker = Executors.newSingleThreadExecutor(runnable -> {
