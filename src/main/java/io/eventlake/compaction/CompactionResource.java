@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -23,6 +24,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.NotFoundException;
 import io.eventlake.error.Violation;
+import io.eventlake.request.QueryParameters;
+import io.eventlake.security.Caller;
+import io.eventlake.security.Roles;
+import io.eventlake.security.StreamScope;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -31,10 +36,11 @@ import io.vertx.mutiny.sqlclient.Pool;
 @Path("/compactions")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Compaction", description = "History compaction: keep only the latest event of each key after an age")
+@RolesAllowed(Roles.ADMIN)
 public class CompactionResource {
 
-    /** Until the security issue lands there are no identities; the record says so rather than guessing. */
-    private static final String REQUESTED_BY = "anonymous";
+    @Inject
+    Caller caller;
 
     @Inject
     HistoryCompactor compactor;
@@ -72,14 +78,17 @@ public class CompactionResource {
                 throw new InvalidRequestException(Violation.atPointer("/historyAfter", "must not be negative"));
             }
         }
-        return compactor.start(request.stream(), after, REQUESTED_BY)
+        caller.streams().require(request.stream());
+        return compactor.start(request.stream(), after, caller.name())
                 .map(run -> Response.accepted(run).location(URI.create("/compactions/" + run.id())).build());
     }
 
     @GET
     @Operation(summary = "The latest compaction runs, optionally of one stream")
     public Uni<List<CompactionRun>> list(@QueryParam("stream") String stream) {
-        return runs.list(pool, stream, 100);
+        StreamScope scope = caller.streams();
+        return runs.list(pool, QueryParameters.optional(stream), 100)
+                .map(all -> all.stream().filter(run -> scope.permits(run.stream())).toList());
     }
 
     @GET
@@ -93,7 +102,11 @@ public class CompactionResource {
         } catch (NumberFormatException e) {
             throw new InvalidRequestException(Violation.atParameter("id", "'" + id + "' is not a compaction run id"));
         }
-        return runs.get(pool, runId).map(found -> found
-                .orElseThrow(() -> new NotFoundException("No compaction run " + runId + ".")));
+        StreamScope scope = caller.streams();
+        return runs.get(pool, runId).map(found -> {
+            CompactionRun run = found.orElseThrow(() -> new NotFoundException("No compaction run " + runId + "."));
+            scope.require(run.stream());
+            return run;
+        });
     }
 }

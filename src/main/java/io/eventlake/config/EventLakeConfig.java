@@ -35,6 +35,8 @@ public interface EventLakeConfig {
 
     Replay replay();
 
+    Security security();
+
     interface Ingest {
         /**
          * Regular expression of the topics to ingest. Topics created later that match it are picked up
@@ -294,5 +296,39 @@ public interface EventLakeConfig {
         default Duration tombstoneRetentionOf(String stream) {
             return stream(stream).flatMap(StreamCompaction::tombstoneRetention).orElse(tombstoneRetention());
         }
+    }
+
+    /**
+     * Who may call what. Tokens are verified by smallrye-jwt ({@code mp.jwt.verify.publickey.location} = the
+     * identity provider's JWKS URL, {@code mp.jwt.verify.issuer}, {@code mp.jwt.verify.audiences}); roles come
+     * from the claim {@code smallrye.jwt.path.groups} names ({@code realm_access/roles} for Keycloak). These
+     * settings name the claims Event Lake reads beside the roles.
+     */
+    interface Security {
+        /**
+         * Claim that lists the streams a token may reach (a JSON array, or one space-separated string). A
+         * token without it reaches every stream its roles allow; a partner's token carries it.
+         */
+        @WithDefault("streams")
+        String streamsClaim();
+
+        /**
+         * Claim that lists the event sources a producer may post under over HTTP (exact, or a prefix ending
+         * in {@code *}). A token without it may post only under its own source:
+         * {@link #clientSourcePrefix()} followed by its client id.
+         */
+        @WithDefault("sources")
+        String sourcesClaim();
+
+        /**
+         * Claims that name the calling client, first one present wins ({@code azp} for Keycloak, Okta and
+         * Auth0, {@code client_id} for several others, {@code appid} for Entra ID v1); else the subject.
+         */
+        @WithDefault("azp,client_id,appid")
+        List<String> clientIdClaims();
+
+        /** The source of an HTTP event posted by a client whose token names no sources: this, then the client id. */
+        @WithDefault("eventlake/http/")
+        String clientSourcePrefix();
     }
 }

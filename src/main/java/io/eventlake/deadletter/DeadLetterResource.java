@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -29,16 +30,19 @@ import io.eventlake.error.Violation;
 import io.eventlake.ingest.RejectionCode;
 import io.eventlake.request.QueryParameters;
 import io.eventlake.schema.SchemaViolationException;
+import io.eventlake.security.Caller;
+import io.eventlake.security.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** {@code /dead-letters}: what could not become an event, and what operators do about it. */
 @Path("/dead-letters")
 @Tag(name = "Dead letters")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.OPERATOR)
 public class DeadLetterResource {
 
-    /** Until the security issue lands there are no identities; the record says so rather than guessing. */
-    private static final String REQUESTED_BY = "anonymous";
+    @Inject
+    Caller caller;
 
     @Inject
     DeadLetterService deadLetters;
@@ -53,6 +57,7 @@ public class DeadLetterResource {
     public Uni<DeadLetterPage> list(@QueryParam("type") String type, @QueryParam("reason") String reason,
             @QueryParam("status") String status, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("after") String after, @QueryParam("limit") String limit) {
+        caller.streams().requireUnrestricted("Dead letters");
         DeadLetterFilter filter = filter(type, reason, status, from, to, "parameter");
         return deadLetters.page(filter, QueryParameters.cursor(after),
                 QueryParameters.pageSize(limit, config.http().defaultPageSize(), config.http().maxPageSize()));
@@ -63,6 +68,7 @@ public class DeadLetterResource {
     @Operation(summary = "One dead letter: original key, value and headers, the reason and violations, and every action taken")
     @APIResponse(responseCode = "404", description = "No such dead letter")
     public Uni<DeadLetterDetail> get(@PathParam("id") String id) {
+        caller.streams().requireUnrestricted("Dead letters");
         return deadLetters.get(id(id));
     }
 
@@ -74,7 +80,8 @@ public class DeadLetterResource {
     @APIResponse(responseCode = "409", description = "Already redriven or discarded")
     @APIResponse(responseCode = "422", description = "Still invalid; every violation listed; it stays PENDING")
     public Uni<RedriveResult> redrive(@PathParam("id") String id) {
-        return deadLetters.redrive(id(id), REQUESTED_BY).invoke(result -> {
+        caller.streams().requireUnrestricted("Dead letters");
+        return deadLetters.redrive(id(id), caller.name()).invoke(result -> {
             if ("STILL_INVALID".equals(result.outcome())) {
                 throw new SchemaViolationException(result.errors().isEmpty()
                         ? List.of(Violation.atPointer("", result.reason()))
@@ -95,13 +102,14 @@ public class DeadLetterResource {
     @APIResponse(responseCode = "200", description = "How many matched and, when executed, how many were redriven, stayed invalid or were duplicates")
     @APIResponse(responseCode = "400", description = "A filter field is malformed")
     public Uni<BulkRedriveResult> redriveAll(BulkRedriveRequest request) {
+        caller.streams().requireUnrestricted("Dead letters");
         BulkRedriveRequest r = request == null ? new BulkRedriveRequest(null, null, null, null, null, false) : request;
         DeadLetterFilter filter = filter(r.type(), r.reason(), r.status(), r.from(), r.to(), "pointer");
         if (filter.status() != null && !filter.status().equals("PENDING") && !filter.status().equals("REDRIVING")) {
             throw new InvalidRequestException(
                     Violation.atPointer("/status", "only PENDING or REDRIVING dead letters can be redriven"));
         }
-        return deadLetters.redriveAll(filter, Boolean.TRUE.equals(r.execute()), REQUESTED_BY);
+        return deadLetters.redriveAll(filter, Boolean.TRUE.equals(r.execute()), caller.name());
     }
 
     @POST
@@ -110,7 +118,8 @@ public class DeadLetterResource {
     @APIResponse(responseCode = "404", description = "No such dead letter")
     @APIResponse(responseCode = "409", description = "Already redriven: its event is in the lake")
     public Uni<DeadLetterDetail> discard(@PathParam("id") String id) {
-        return deadLetters.discard(id(id), REQUESTED_BY);
+        caller.streams().requireUnrestricted("Dead letters");
+        return deadLetters.discard(id(id), caller.name());
     }
 
     private static DeadLetterFilter filter(String type, String reason, String status, String from, String to, String kind) {

@@ -6,6 +6,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -41,6 +42,9 @@ import io.eventlake.schema.EventValidator;
 import io.eventlake.schema.EventValidator.Invalid;
 import io.eventlake.schema.EventValidator.Verdict;
 import io.eventlake.schema.SchemaViolationException;
+import io.eventlake.security.Caller;
+import io.eventlake.security.Roles;
+import io.eventlake.security.SourceOwnership;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
@@ -64,6 +68,9 @@ public class EventResource {
     @Inject
     EventValidator validator;
 
+    @Inject
+    Caller caller;
+
     /** The accepted events, by their idempotency key. */
     @RegisterForReflection
     public record Accepted(List<AcceptedEvent> accepted) {
@@ -73,6 +80,7 @@ public class EventResource {
     public record AcceptedEvent(String id, String source, String type, String subject) {
     }
 
+    @RolesAllowed(Roles.PRODUCER)
     @POST
     @Consumes({ MediaType.APPLICATION_JSON, "application/cloudevents+json", "application/cloudevents-batch+json" })
     @Produces(MediaType.APPLICATION_JSON)
@@ -81,6 +89,7 @@ public class EventResource {
             + "Kafka event (stored once, forwarded once). Give each event an id to make retries idempotent.")
     @APIResponse(responseCode = "202", description = "Durable and on its way to the lake")
     @APIResponse(responseCode = "400", description = "Not JSON, or an event is malformed (problem+json lists each field)")
+    @APIResponse(responseCode = "403", description = "The caller lacks the producer role, or an event names a source the caller does not own")
     @APIResponse(responseCode = "413", description = "Body or batch above the configured limit")
     @APIResponse(responseCode = "422", description = "An event does not match its type's schema, or its type is unknown "
             + "where unknown types are rejected; every violation listed as {pointer, message}")
@@ -90,7 +99,11 @@ public class EventResource {
                     + config.http().maxBodyBytes() + ".");
         }
         JsonNode json = readJson(body);
-        List<HttpEvent> events = new HttpEventParser(config.http().maxBatchSize()).parse(json);
+        SourceOwnership sources = caller.sources();
+        List<HttpEvent> events = new HttpEventParser(config.http().maxBatchSize(), sources.defaultSource()).parse(json);
+        for (int i = 0; i < events.size(); i++) {
+            sources.require(events.get(i).source(), (json.isArray() ? "/" + i : "") + "/source");
+        }
         return validator.ready().flatMap(ready -> {
             checkSchemas(events, json.isArray());
             return publish(events);
@@ -128,6 +141,7 @@ public class EventResource {
         });
     }
 
+    @RolesAllowed(Roles.READER)
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Page through the lake in arrival order, optionally filtered by type, key and event time")
@@ -146,11 +160,12 @@ public class EventResource {
             throw new InvalidRequestException(Violation.atParameter("to", "must be after 'from'"));
         }
         EventQuery query = new EventQuery(QueryParameters.optional(type), QueryParameters.optional(key), fromTime, toTime,
-                QueryParameters.cursor(after),
+                caller.streams().streams().orElse(null), QueryParameters.cursor(after),
                 QueryParameters.pageSize(limit, config.http().defaultPageSize(), config.http().maxPageSize()));
         return lake.page(query);
     }
 
+    @RolesAllowed(Roles.READER)
     @GET
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
@@ -159,7 +174,8 @@ public class EventResource {
     @APIResponse(responseCode = "404", description = "No such event")
     @APIResponse(responseCode = "409", description = "Several sources used this id; pass 'source'")
     public Uni<EventView> get(@PathParam("id") String id, @QueryParam("source") String source) {
-        return lake.byId(id, QueryParameters.optional(source));
+        // A partner's token finds only the events of its streams: another stream's event is not found.
+        return lake.byId(id, QueryParameters.optional(source), caller.streams().streams().orElse(null));
     }
 
     private JsonNode readJson(byte[] body) {

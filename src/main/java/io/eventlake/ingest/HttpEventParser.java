@@ -20,16 +20,19 @@ import io.eventlake.error.Violation;
  */
 public final class HttpEventParser {
 
-    /** The source of an HTTP event whose producer did not name one. */
-    public static final String DEFAULT_SOURCE = "eventlake/http";
-
     private static final Set<String> STRING_ATTRIBUTES = Set.of("id", "source", "type", "subject", "time",
             "datacontenttype", "dataschema", "specversion");
 
     private final int maxBatchSize;
+    private final String defaultSource;
 
-    public HttpEventParser(int maxBatchSize) {
+    /**
+     * @param defaultSource the source of an event that names none (the caller's own), or null when every
+     *        event must name one
+     */
+    public HttpEventParser(int maxBatchSize, String defaultSource) {
         this.maxBatchSize = maxBatchSize;
+        this.defaultSource = defaultSource;
     }
 
     public List<HttpEvent> parse(JsonNode body) {
@@ -59,7 +62,7 @@ public final class HttpEventParser {
         return List.of(event);
     }
 
-    private static HttpEvent parseOne(JsonNode node, String at, List<Violation> violations) {
+    private HttpEvent parseOne(JsonNode node, String at, List<Violation> violations) {
         if (!node.isObject()) {
             violations.add(Violation.atPointer(at, "an event must be a JSON object"));
             return null;
@@ -91,9 +94,12 @@ public final class HttpEventParser {
         }
         String id = text(node, "id");
         String source = text(node, "source");
+        if (source == null && defaultSource == null) {
+            violations.add(Violation.atPointer(at + "/source", "is required: this client owns no single default source"));
+        }
         return new HttpEvent(
                 id != null ? id : UUID.randomUUID().toString(),
-                source != null ? source : DEFAULT_SOURCE,
+                source != null ? source : defaultSource,
                 type,
                 text(node, "subject"),
                 time != null ? time : OffsetDateTime.now(ZoneOffset.UTC).toString(),

@@ -2,6 +2,7 @@ package io.eventlake.lake;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,6 +26,10 @@ public class LakeEventRepository implements PanacheRepositoryBase<LakeEvent, Lon
             where.add("eventKey = :key");
             params.and("key", query.key());
         }
+        if (query.streams() != null) {
+            where.add("stream in :streams");
+            params.and("streams", query.streams());
+        }
         if (query.from() != null) {
             where.add("eventTime >= :from");
             params.and("from", query.from());
@@ -36,10 +41,16 @@ public class LakeEventRepository implements PanacheRepositoryBase<LakeEvent, Lon
         return find(String.join(" and ", where) + " order by seq", params).range(0, query.limit() - 1).list();
     }
 
-    public Uni<List<LakeEvent>> byEventId(String eventId, String source) {
-        if (source != null) {
-            return list("eventId = ?1 and source = ?2", eventId, source);
+    /** The events with this id (of this source), among the given streams ({@code null}: every stream). */
+    public Uni<List<LakeEvent>> byEventId(String eventId, String source, Set<String> streams) {
+        String inStreams = streams == null ? "" : " and stream in :streams";
+        Parameters params = Parameters.with("id", eventId);
+        if (streams != null) {
+            params.and("streams", streams);
         }
-        return find("eventId = ?1 order by seq", eventId).range(0, 1).list();
+        if (source != null) {
+            return list("eventId = :id and source = :source" + inStreams, params.and("source", source));
+        }
+        return find("eventId = :id" + inStreams + " order by seq", params).range(0, 1).list();
     }
 }

@@ -1,6 +1,7 @@
 package io.eventlake.lake;
 
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,8 +21,7 @@ public class LakeQueryService {
     /** One page; asks for one row more than the page to know whether another page follows. */
     @WithSession
     public Uni<EventPage> page(EventQuery query) {
-        EventQuery probe = new EventQuery(query.type(), query.key(), query.from(), query.to(), query.afterSeq(),
-                query.limit() + 1);
+        EventQuery probe = query.withLimit(query.limit() + 1);
         return repository.page(probe).map(rows -> {
             boolean hasMore = rows.size() > query.limit();
             List<LakeEvent> page = hasMore ? rows.subList(0, query.limit()) : rows;
@@ -31,8 +31,8 @@ public class LakeQueryService {
     }
 
     @WithSession
-    public Uni<EventView> byId(String eventId, String source) {
-        return repository.byEventId(eventId, source).map(found -> {
+    public Uni<EventView> byId(String eventId, String source, Set<String> streams) {
+        return repository.byEventId(eventId, source, streams).map(found -> {
             if (found.isEmpty()) {
                 throw new NotFoundException("No event with id '" + eventId + "'"
                         + (source == null ? "" : " from source '" + source + "'") + " is in the lake.");

@@ -2,6 +2,7 @@ package io.eventlake.offsets;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -24,6 +25,8 @@ import io.eventlake.offsets.ConsumerGroupViews.GroupDetail;
 import io.eventlake.offsets.ConsumerGroupViews.GroupSummary;
 import io.eventlake.offsets.ConsumerGroupViews.OffsetChange;
 import io.eventlake.offsets.ConsumerGroupViews.ResetResult;
+import io.eventlake.security.Caller;
+import io.eventlake.security.Roles;
 
 /**
  * Consumer groups: lag, and offset resets and copies with the semantics and strategy names of Kafka's
@@ -32,10 +35,11 @@ import io.eventlake.offsets.ConsumerGroupViews.ResetResult;
 @Path("/")
 @Tag(name = "Consumer groups")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.OPERATOR)
 public class ConsumerGroupResource {
 
-    /** Until the security issue lands there are no identities; the audit says so rather than guessing. */
-    private static final String REQUESTED_BY = "anonymous";
+    @Inject
+    Caller caller;
 
     @Inject
     ConsumerGroupService groups;
@@ -47,6 +51,7 @@ public class ConsumerGroupResource {
     @Path("consumer-groups")
     @Operation(summary = "Every consumer group: state, member count, topics, total lag")
     public List<GroupSummary> list() {
+        caller.streams().requireUnrestricted("Consumer groups");
         return groups.list();
     }
 
@@ -55,6 +60,7 @@ public class ConsumerGroupResource {
     @Operation(summary = "One group: members, and per partition the committed offset, log end offset and lag in records and in time")
     @APIResponse(responseCode = "404", description = "No such group")
     public GroupDetail describe(@PathParam("group") String group) {
+        caller.streams().requireUnrestricted("Consumer groups");
         return groups.describe(group);
     }
 
@@ -70,6 +76,7 @@ public class ConsumerGroupResource {
     @APIResponse(responseCode = "404", description = "Unknown group or topic")
     @APIResponse(responseCode = "409", description = "The group has active members (listed)")
     public ResetResult reset(@PathParam("group") String group, ResetRequest request) {
+        caller.streams().requireUnrestricted("Consumer groups");
         if (request == null) {
             throw new InvalidRequestException(Violation.atPointer("", "a body with a strategy is required"));
         }
@@ -84,7 +91,7 @@ public class ConsumerGroupResource {
             throw new InvalidRequestException(Violation.atPointer("/value", strategy.option() + " needs a value"));
         }
         return groups.reset(group, strategy, request.value(), request.scope(), Boolean.TRUE.equals(request.execute()),
-                REQUESTED_BY);
+                caller.name());
     }
 
     @POST
@@ -95,6 +102,7 @@ public class ConsumerGroupResource {
     @APIResponse(responseCode = "404", description = "The source group has no committed offsets")
     @APIResponse(responseCode = "409", description = "This group has active members (listed)")
     public ResetResult copy(@PathParam("group") String group, CopyRequest request) {
+        caller.streams().requireUnrestricted("Consumer groups");
         if (request == null || request.fromGroup() == null || request.fromGroup().isBlank()) {
             throw new InvalidRequestException(Violation.atPointer("/fromGroup", "is required"));
         }
@@ -102,7 +110,7 @@ public class ConsumerGroupResource {
             throw new InvalidRequestException(Violation.atPointer("/fromGroup", "must name another group"));
         }
         return groups.copy(group, request.fromGroup(), request.scope(), Boolean.TRUE.equals(request.execute()),
-                REQUESTED_BY);
+                caller.name());
     }
 
     @GET
@@ -110,6 +118,7 @@ public class ConsumerGroupResource {
     @Operation(summary = "The audit of executed resets and copies, newest first")
     public List<OffsetChange> changes(@QueryParam("group") String group, @QueryParam("before") Long before,
             @QueryParam("limit") Integer limit) {
+        caller.streams().requireUnrestricted("Consumer groups");
         int size = limit == null ? 100 : limit;
         if (size < 1 || size > 1000) {
             throw new InvalidRequestException(Violation.atParameter("limit", "must be between 1 and 1000"));

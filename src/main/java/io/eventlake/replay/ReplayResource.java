@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -31,6 +32,9 @@ import io.eventlake.error.ConflictException;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.NotFoundException;
 import io.eventlake.error.Violation;
+import io.eventlake.security.Caller;
+import io.eventlake.security.Roles;
+import io.eventlake.security.StreamScope;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
@@ -38,10 +42,11 @@ import io.smallrye.mutiny.Uni;
 @Path("/replays")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Replays", description = "Republish history or the current snapshot from the lake to a topic")
+@RolesAllowed(Roles.OPERATOR)
 public class ReplayResource {
 
-    /** Until the security issue lands there are no identities; the record says so rather than guessing. */
-    private static final String REQUESTED_BY = "anonymous";
+    @Inject
+    Caller caller;
 
     @Inject
     ReplayRepository repository;
@@ -65,6 +70,7 @@ public class ReplayResource {
         if (request == null) {
             throw new InvalidRequestException(Violation.atPointer("", "a JSON body is required"));
         }
+        caller.streams().requireAll(request.streams());
         List<Violation> problems = new ArrayList<>();
         String source = request.source() == null ? ReplayJob.HISTORY : request.source();
         if (!ReplayJob.HISTORY.equals(source) && !ReplayJob.SNAPSHOT.equals(source)) {
@@ -116,14 +122,16 @@ public class ReplayResource {
             throw new IllegalStateException(e);
         }
         return repository.create(source, request.streams(), request.types(), request.keys(), from, to, target,
-                request.eventsPerSecond(), spreadOver, REQUESTED_BY, json, cluster.id())
+                request.eventsPerSecond(), spreadOver, caller.name(), json, cluster.id())
                 .map(job -> Response.accepted(withProgress(job)).location(URI.create("/replays/" + job.id())).build());
     }
 
     @GET
     @Operation(summary = "The latest replay jobs, newest first, with their progress")
     public Uni<List<ReplayJob>> list() {
-        return repository.list(100).map(jobs -> jobs.stream().map(ReplayResource::withProgress).toList());
+        StreamScope scope = caller.streams();
+        return repository.list(100).map(jobs -> jobs.stream().filter(job -> scope.permitsAll(job.streams()))
+                .map(ReplayResource::withProgress).toList());
     }
 
     @GET
@@ -132,7 +140,7 @@ public class ReplayResource {
     @APIResponse(responseCode = "404", description = "No such job")
     public Uni<ReplayJob> get(@PathParam("id") String id) {
         long jobId = id(id);
-        return repository.get(jobId).map(found -> withProgress(found.orElseThrow(() -> notFound(jobId))));
+        return visibleJob(jobId).map(ReplayResource::withProgress);
     }
 
     @DELETE
@@ -143,14 +151,25 @@ public class ReplayResource {
     @APIResponse(responseCode = "409", description = "The job already finished")
     public Uni<ReplayJob> cancel(@PathParam("id") String id) {
         long jobId = id(id);
-        return repository.cancel(jobId).flatMap(cancelled -> repository.get(jobId).map(found -> {
+        return visibleJob(jobId).flatMap(visible -> repository.cancel(jobId))
+                .flatMap(cancelled -> repository.get(jobId).map(found -> {
+                    ReplayJob job = found.orElseThrow(() -> notFound(jobId));
+                    if (!cancelled && !ReplayJob.CANCELLED.equals(job.state())) {
+                        throw new ConflictException(
+                                "Replay " + jobId + " is " + job.state() + "; only PENDING or RUNNING jobs can be cancelled.");
+                    }
+                    return withProgress(job);
+                }));
+    }
+
+    /** The job, when it exists and the caller may reach every stream it replays. */
+    private Uni<ReplayJob> visibleJob(long jobId) {
+        StreamScope scope = caller.streams();
+        return repository.get(jobId).map(found -> {
             ReplayJob job = found.orElseThrow(() -> notFound(jobId));
-            if (!cancelled && !ReplayJob.CANCELLED.equals(job.state())) {
-                throw new ConflictException(
-                        "Replay " + jobId + " is " + job.state() + "; only PENDING or RUNNING jobs can be cancelled.");
-            }
-            return withProgress(job);
-        }));
+            scope.requireAll(job.streams());
+            return job;
+        });
     }
 
     /** The job with its measured rate since it started and, while it runs, the time left at that rate. */

@@ -1,5 +1,8 @@
 package io.eventlake.request;
 
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.Violation;
 import io.eventlake.lake.EventCursor;
@@ -45,5 +48,18 @@ public final class QueryParameters {
     /** The value, or null when it is absent or blank. */
     public static String optional(String value) {
         return value == null || value.isBlank() ? null : value;
+    }
+
+    /** An RFC 3339 instant, or null when absent. */
+    public static OffsetDateTime time(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException(Violation.atParameter(name,
+                    "must be an RFC 3339 timestamp such as 2025-06-12T08:00:00Z"));
+        }
     }
 }

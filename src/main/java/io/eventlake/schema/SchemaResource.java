@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -31,12 +32,16 @@ import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.NotFoundException;
 import io.eventlake.error.PayloadTooLargeException;
 import io.eventlake.error.Violation;
+import io.eventlake.event.StreamNaming;
 import io.eventlake.schema.SchemaViews.Compatibility;
 import io.eventlake.schema.SchemaViews.SchemaVersion;
 import io.eventlake.schema.SchemaViews.TypeSummary;
 import io.eventlake.schema.SchemaViews.ValidationResult;
 import io.eventlake.schema.compatibility.CompatibilityLevel;
 import io.eventlake.schema.validation.CompiledSchema;
+import io.eventlake.security.Caller;
+import io.eventlake.security.Roles;
+import io.eventlake.security.StreamScope;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -48,8 +53,8 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 public class SchemaResource {
 
-    /** Until the security issue lands there are no identities; the registry says so rather than guessing. */
-    private static final String REQUESTED_BY = "anonymous";
+    @Inject
+    Caller caller;
 
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,254}");
 
@@ -65,12 +70,16 @@ public class SchemaResource {
     @Inject
     ObjectMapper mapper;
 
+    @RolesAllowed(Roles.READER)
     @GET
     @Operation(summary = "Every event type with a schema: latest version, number of versions, compatibility level")
     public Uni<List<TypeSummary>> types() {
-        return registry.types();
+        StreamScope scope = caller.streams();
+        return registry.types()
+                .map(all -> all.stream().filter(t -> scope.permits(StreamNaming.streamOf(t.type()))).toList());
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{type}/versions")
     @Consumes({ MediaType.APPLICATION_JSON, "application/schema+json" })
@@ -84,7 +93,7 @@ public class SchemaResource {
     public Uni<Response> register(@PathParam("type") String type, byte[] body) {
         checkType(type);
         JsonNode schema = readJson(body);
-        return registry.register(type, schema, REQUESTED_BY).map(registration -> {
+        return registry.register(type, schema, caller.name()).map(registration -> {
             SchemaVersion version = registration.schema();
             if (!registration.created()) {
                 return Response.ok(version).build();
@@ -93,6 +102,7 @@ public class SchemaResource {
         });
     }
 
+    @RolesAllowed(Roles.READER)
     @GET
     @Path("/{type}/versions")
     @Operation(summary = "Every version of a type's schema, oldest first")
@@ -102,6 +112,7 @@ public class SchemaResource {
         return registry.versions(type).map(all -> all.stream().map(SchemaViews::of).toList());
     }
 
+    @RolesAllowed(Roles.READER)
     @GET
     @Path("/{type}/versions/{version}")
     @Operation(summary = "One version of a type's schema, by number or 'latest'")
@@ -112,6 +123,7 @@ public class SchemaResource {
         return registry.version(type, checkVersion("version", version)).map(SchemaViews::of);
     }
 
+    @RolesAllowed(Roles.READER)
     @GET
     @Path("/{type}/compatibility")
     @Operation(summary = "The type's compatibility level (the configured default when none is set)")
@@ -124,6 +136,7 @@ public class SchemaResource {
     public record CompatibilityRequest(String compatibility) {
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("/{type}/compatibility")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -142,9 +155,10 @@ public class SchemaResource {
             throw new InvalidRequestException(Violation.atPointer("/compatibility",
                     "must be one of " + List.of(CompatibilityLevel.values())));
         }
-        return registry.setLevel(type, level, REQUESTED_BY).map(set -> new Compatibility(type, set));
+        return registry.setLevel(type, level, caller.name()).map(set -> new Compatibility(type, set));
     }
 
+    @RolesAllowed(Roles.READER)
     @POST
     @Path("/{type}/validate")
     @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
@@ -170,11 +184,13 @@ public class SchemaResource {
         });
     }
 
-    private static void checkType(String type) {
+    /** A well-formed type of a stream the caller may reach. */
+    private void checkType(String type) {
         if (!TYPE.matcher(type).matches()) {
             throw new InvalidRequestException(Violation.atParameter("type",
                     "must be 1 to 255 letters, digits, '.', '_', ':' or '-', starting with a letter or digit"));
         }
+        caller.streams().require(StreamNaming.streamOf(type));
     }
 
     private static String checkVersion(String name, String version) {

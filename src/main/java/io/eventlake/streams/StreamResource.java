@@ -1,5 +1,6 @@
 package io.eventlake.streams;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -19,6 +20,9 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.eventlake.error.NotFoundException;
 import io.eventlake.request.QueryParameters;
+import io.eventlake.security.Caller;
+import io.eventlake.security.Roles;
+import io.eventlake.security.StreamScope;
 import io.eventlake.streams.StreamViews.KeyState;
 import io.eventlake.streams.StreamViews.StreamList;
 import io.smallrye.mutiny.Multi;
@@ -27,6 +31,7 @@ import io.smallrye.mutiny.Uni;
 /** The current state of every stream: the latest event of each key, as a consumer's projection would hold it. */
 @Path("/streams")
 @Tag(name = "Streams", description = "The latest state of every key (the compacted view)")
+@RolesAllowed(Roles.READER)
 public class StreamResource {
 
     static final String NDJSON = "application/x-ndjson";
@@ -37,11 +42,16 @@ public class StreamResource {
     @Inject
     StreamEventsReader reader;
 
+    @Inject
+    Caller caller;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every stream with its number of live and deleted keys")
     public Uni<StreamList> streams() {
-        return repository.streams().map(StreamList::new);
+        StreamScope scope = caller.streams();
+        return repository.streams()
+                .map(all -> new StreamList(all.stream().filter(s -> scope.permits(s.stream())).toList()));
     }
 
     @GET
@@ -51,6 +61,7 @@ public class StreamResource {
     @APIResponse(responseCode = "200", description = "The key's latest event")
     @APIResponse(responseCode = "404", description = "The key was never seen, or its latest event is a delete")
     public Uni<KeyState> key(@PathParam("stream") String stream, @PathParam("key") String key) {
+        caller.streams().require(stream);
         return repository.key(stream, key).map(found -> {
             if (found.isEmpty()) {
                 throw new NotFoundException("Stream '" + stream + "' has no key '" + key + "'.");
@@ -73,6 +84,7 @@ public class StreamResource {
     @APIResponse(responseCode = "400", description = "A malformed cursor")
     public Multi<StreamEvent> events(@PathParam("stream") String stream, @QueryParam("after") String after,
             @QueryParam("type") String type, @QueryParam("key") String key, @QueryParam("follow") boolean follow) {
+        caller.streams().require(stream);
         return reader.read(stream, QueryParameters.cursor(after), QueryParameters.optional(type), QueryParameters.optional(key),
                 follow);
     }
@@ -84,6 +96,7 @@ public class StreamResource {
     public Multi<OutboundSseEvent> eventsAsSse(@PathParam("stream") String stream, @QueryParam("after") String after,
             @QueryParam("type") String type, @QueryParam("key") String key, @QueryParam("follow") boolean follow,
             @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+        caller.streams().require(stream);
         // A reconnecting EventSource sends the last id it received: resume there.
         String from = after != null && !after.isBlank() ? after : lastEventId;
         return reader
@@ -101,6 +114,7 @@ public class StreamResource {
     @APIResponse(responseCode = "404", description = "No event with a key was ever stored in this stream")
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<KeyState> snapshot(@PathParam("stream") String stream) {
+        caller.streams().require(stream);
         return repository.exists(stream).onItem().transformToMulti(exists -> {
             if (!exists) {
                 return Multi.createFrom().failure(new NotFoundException("No stream '" + stream

@@ -3,6 +3,7 @@ package io.eventlake.subscriptions;
 import java.net.URI;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -17,14 +18,19 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.eventlake.security.Caller;
+import io.eventlake.security.Roles;
+import io.eventlake.security.StreamScope;
+
 /** Registers new consumer groups on streams with a start point; see the README's subscription contract. */
 @Path("/subscriptions")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Subscriptions", description = "New consumer groups with history or state from the lake")
+@RolesAllowed(Roles.OPERATOR)
 public class SubscriptionResource {
 
-    /** Until the security issue lands there are no identities; the record says so rather than guessing. */
-    private static final String REQUESTED_BY = "anonymous";
+    @Inject
+    Caller caller;
 
     @Inject
     SubscriptionService subscriptions;
@@ -36,14 +42,16 @@ public class SubscriptionResource {
     @APIResponse(responseCode = "400", description = "Every problem of the request")
     @APIResponse(responseCode = "409", description = "The group has active members, or committed offsets and takeOver was not asked for")
     public Response create(SubscriptionRequest request) {
-        Subscription subscription = subscriptions.create(request, REQUESTED_BY);
+        caller.streams().requireAll(request == null ? null : request.streams());
+        Subscription subscription = subscriptions.create(request, caller.name());
         return Response.created(URI.create("/subscriptions/" + subscription.group())).entity(subscription).build();
     }
 
     @GET
     @Operation(summary = "Every subscription with its backfill state and its lag (records still to read)")
     public List<Subscription> list() {
-        return subscriptions.list();
+        StreamScope scope = caller.streams();
+        return subscriptions.list().stream().filter(s -> scope.permitsAll(s.streams())).toList();
     }
 
     @GET
@@ -51,6 +59,8 @@ public class SubscriptionResource {
     @Operation(summary = "One subscription")
     @APIResponse(responseCode = "404", description = "No subscription for this group")
     public Subscription get(@PathParam("group") String group) {
-        return subscriptions.get(group);
+        Subscription subscription = subscriptions.get(group);
+        caller.streams().requireAll(subscription.streams());
+        return subscription;
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import io.eventlake.testing.Fixtures;
 import io.eventlake.testing.KafkaBrokerResource;
 import io.eventlake.testing.KafkaTestClient;
+import io.eventlake.testing.SignedInAsAdmin;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,7 +29,7 @@ import io.restassured.http.ContentType;
 /** {@code /events} over HTTP, against the real broker and database, and every bad input it must refuse. */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-class EventResourceTest {
+class EventResourceTest extends SignedInAsAdmin {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static KafkaTestClient kafka;

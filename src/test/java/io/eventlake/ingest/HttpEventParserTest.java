@@ -14,14 +14,14 @@ import io.eventlake.error.Violation;
 
 class HttpEventParserTest {
 
-    private final HttpEventParser parser = new HttpEventParser(3);
+    private final HttpEventParser parser = new HttpEventParser(3, "eventlake/http/tests");
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Test
     void fillsInIdSourceAndTimeWhenAbsent() throws Exception {
         HttpEvent event = parser.parse(json("{\"type\":\"rental.updated\",\"data\":{\"a\":1}}")).get(0);
         assertThat(event.id()).isNotBlank();
-        assertThat(event.source()).isEqualTo(HttpEventParser.DEFAULT_SOURCE);
+        assertThat(event.source()).isEqualTo("eventlake/http/tests");
         assertThat(event.time()).isNotBlank();
         assertThat(event.data().get("a").asInt()).isEqualTo(1);
     }

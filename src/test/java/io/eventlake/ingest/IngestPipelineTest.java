@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
@@ -264,7 +263,7 @@ class IngestPipelineTest {
     }
 
     static String uniqueStream() {
-        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        return Fixtures.uniqueStream();
     }
 
     static ProducerRecord<byte[], byte[]> plainJson(String topic, String type, String key, String json) {

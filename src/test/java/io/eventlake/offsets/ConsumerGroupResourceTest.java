@@ -35,6 +35,7 @@ import io.eventlake.testing.KafkaBrokerResource;
 import io.eventlake.testing.KafkaConsumerGroupsTool;
 import io.eventlake.testing.KafkaConsumerGroupsTool.PlanLine;
 import io.eventlake.testing.KafkaTestClient;
+import io.eventlake.testing.SignedInAsAdmin;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,7 +48,7 @@ import io.restassured.http.ContentType;
  */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-class ConsumerGroupResourceTest {
+class ConsumerGroupResourceTest extends SignedInAsAdmin {
 
     private static final Instant FIRST = Instant.now().minus(Duration.ofHours(1))
             .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);

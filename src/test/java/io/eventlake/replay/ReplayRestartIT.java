@@ -31,6 +31,7 @@ import io.eventlake.testing.Fixtures;
 import io.eventlake.testing.KafkaTestClient;
 import io.eventlake.testing.LakeDatabase;
 import io.eventlake.testing.PackagedService;
+import io.eventlake.testing.TestIdentity;
 
 /**
  * A replay job interrupted by killing the packaged service mid-way is taken over by the restarted service
@@ -116,6 +117,7 @@ class ReplayRestartIT {
     private static JsonNode post(PackagedService service, String path, Object body) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://localhost:" + service.port() + path)).header("Content-Type", "application/json")
+                .header("Authorization", TestIdentity.bearer("operator"))
                 .POST(HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import io.eventlake.testing.Fixtures;
 import io.eventlake.testing.KafkaBrokerResource;
 import io.eventlake.testing.LakeDatabase;
+import io.eventlake.testing.SignedInAsAdmin;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,7 +26,7 @@ import io.restassured.http.ContentType;
 /** {@code /schemas} against the real database, schema checks on HTTP ingest, and every bad input refused. */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-class SchemaResourceTest {
+class SchemaResourceTest extends SignedInAsAdmin {
 
     static final String V1 = """
             {"type": "object", "required": ["id"],

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventlake.testing.EmbeddedKafkaBroker;
 import io.eventlake.testing.LakeDatabase;
 import io.eventlake.testing.PackagedService;
+import io.eventlake.testing.TestIdentity;
 
 /**
  * A snapshot of 100,000 keys of about 1 KB each (over 100 MB of JSON), then the same events as an HTTP event
@@ -64,7 +65,8 @@ class SnapshotIT {
         try (PackagedService service = PackagedService.start("snapshot", Map.of("kafka.bootstrap.servers",
                 broker.bootstrapServers()), "64m")) {
             HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + service.port() + "/streams/" + stream + "/snapshot")).build(),
+                    URI.create("http://localhost:" + service.port() + "/streams/" + stream + "/snapshot"))
+                    .header("Authorization", TestIdentity.bearer("reader")).build(),
                     HttpResponse.BodyHandlers.ofLines());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
@@ -94,7 +96,8 @@ class SnapshotIT {
 
             // The same 100,000 events as an HTTP event stream, to the same slow reader, under the same heap.
             HttpResponse<Stream<String>> events = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + service.port() + "/streams/" + stream + "/events")).build(),
+                    URI.create("http://localhost:" + service.port() + "/streams/" + stream + "/events"))
+                    .header("Authorization", TestIdentity.bearer("reader")).build(),
                     HttpResponse.BodyHandlers.ofLines());
             assertThat(events.statusCode()).isEqualTo(200);
             long count = 0;

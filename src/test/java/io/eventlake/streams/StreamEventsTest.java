@@ -32,6 +32,8 @@ import io.eventlake.testing.Fixtures;
 import io.eventlake.testing.KafkaBrokerResource;
 import io.eventlake.testing.KafkaTestClient;
 import io.eventlake.testing.LakeDatabase;
+import io.eventlake.testing.SignedInAsAdmin;
+import io.eventlake.testing.TestIdentity;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,7 +44,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-class StreamEventsTest {
+class StreamEventsTest extends SignedInAsAdmin {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -103,7 +105,8 @@ class StreamEventsTest {
         String stream = ingest(5);
         List<JsonNode> received = new CopyOnWriteArrayList<>();
         HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/streams/" + stream + "/events?follow=true")).build(),
+                URI.create("http://localhost:" + port + "/streams/" + stream + "/events?follow=true"))
+                .header("Authorization", TestIdentity.bearer("reader")).build(),
                 HttpResponse.BodyHandlers.ofLines());
         assertThat(response.statusCode()).isEqualTo(200);
         Thread reader = new Thread(() -> {

@@ -39,6 +39,7 @@ import io.eventlake.testing.Fixtures;
 import io.eventlake.testing.KafkaBrokerResource;
 import io.eventlake.testing.KafkaTestClient;
 import io.eventlake.testing.LakeDatabase;
+import io.eventlake.testing.SignedInAsAdmin;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,7 +52,7 @@ import io.restassured.http.ContentType;
  */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-class SubscriptionTest {
+class SubscriptionTest extends SignedInAsAdmin {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final ObjectMapper MAPPER = new ObjectMapper();

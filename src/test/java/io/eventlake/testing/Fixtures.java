@@ -29,4 +29,9 @@ public final class Fixtures {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** A stream name no other test uses. */
+    public static String uniqueStream() {
+        return "t" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
 }

@@ -1,12 +1,14 @@
 package io.eventlake.testing;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Starts one real Kafka broker for the {@code @QuarkusTest}s and points the application at it. Tests
- * share the broker (it takes seconds to start) and isolate themselves with unique topics and groups.
+ * Starts one real Kafka broker for the {@code @QuarkusTest}s and points the application at it, and makes the
+ * application trust the tests' identity provider ({@link TestIdentity}). Tests share the broker (it takes
+ * seconds to start) and isolate themselves with unique topics and groups.
  */
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
 
@@ -18,7 +20,9 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
             broker = EmbeddedKafkaBroker.startEphemeral();
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
         }
-        return Map.of("kafka.bootstrap.servers", broker.bootstrapServers());
+        Map<String, String> settings = new HashMap<>(TestIdentity.serviceSettings());
+        settings.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        return settings;
     }
 
     @Override

@@ -79,6 +79,7 @@ public final class PackagedService implements AutoCloseable {
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dquarkus.datasource.reactive.url=" + LakeDatabase.URL.replaceFirst("^jdbc:", ""));
         command.add("-Dquarkus.datasource.jdbc.url=" + LakeDatabase.URL);
+        TestIdentity.serviceSettings().forEach((key, value) -> command.add("-D" + key + "=" + value));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(JAR.toString());
@@ -113,9 +114,11 @@ public final class PackagedService implements AutoCloseable {
         return port;
     }
 
+    /** A GET with an admin's token (admin holds every role, the metrics one included). */
     public HttpResponse<String> get(String path) throws IOException {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .header("Authorization", TestIdentity.bearer("admin")).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

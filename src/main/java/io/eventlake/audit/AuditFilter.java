@@ -1,0 +1,78 @@
+package io.eventlake.audit;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
+
+import io.eventlake.config.EventLakeConfig;
+import io.eventlake.security.Caller;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Records every state-changing call once, after it has been answered, whether it was allowed, refused (401,
+ * 403), rejected or failed. It runs on the response of every REST call, so a new endpoint is audited without
+ * anyone remembering to.
+ */
+public class AuditFilter {
+
+    private static final Logger LOG = Logger.getLogger(AuditFilter.class);
+
+    private static final Set<String> STATE_CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    /** Calls that only read, although they are POSTs (a validation sandbox): not audited. */
+    private static final Set<String> READ_ONLY_OPERATIONS = Set.of("SchemaResource.validate");
+
+    private final AuditService audit;
+    private final CurrentIdentityAssociation identities;
+    private final EventLakeConfig config;
+
+    @Inject
+    public AuditFilter(AuditService audit, CurrentIdentityAssociation identities, EventLakeConfig config) {
+        this.audit = audit;
+        this.identities = identities;
+        this.config = config;
+    }
+
+    @ServerResponseFilter
+    public Uni<Void> record(ContainerRequestContext request, ContainerResponseContext response,
+            SimpleResourceInfo resource) {
+        if (!STATE_CHANGING.contains(request.getMethod())) {
+            return Uni.createFrom().voidItem();
+        }
+        String operation = resource == null || resource.getResourceClass() == null ? "unmatched"
+                : resource.getResourceClass().getSimpleName() + "." + resource.getMethodName();
+        if (READ_ONLY_OPERATIONS.contains(operation)) {
+            return Uni.createFrom().voidItem();
+        }
+        int status = response.getStatus();
+        // A refused token leaves no identity: the call is recorded as anonymous, never with the token's claims.
+        return identities.getDeferredIdentity()
+                .onFailure().recoverWithItem(() -> QuarkusSecurityIdentity.builder().setAnonymous(true).build())
+                .flatMap(identity -> audit.record(entry(identity, operation, request, status)))
+                .onFailure().invoke(e -> LOG.errorf(e, "EL0801 could not record %s %s (%s, %d) in the audit trail",
+                        request.getMethod(), request.getUriInfo().getPath(), operation, status))
+                .onFailure().recoverWithNull();
+    }
+
+    private AuditEntry entry(SecurityIdentity identity, String operation, ContainerRequestContext request, int status) {
+        Caller caller = new Caller(identity, config);
+        String target = request.getUriInfo().getPathParameters().entrySet().stream()
+                .map(e -> e.getKey() + "=" + String.join(",", e.getValue()))
+                .collect(Collectors.joining(" "));
+        String query = request.getUriInfo().getRequestUri().getRawQuery();
+        return new AuditEntry(0, null, caller.subject(), caller.name(), caller.clientId(), List.copyOf(caller.roles()),
+                operation, request.getMethod(), request.getUriInfo().getPath(), target.isEmpty() ? null : target,
+                query, status, AuditOutcome.of(status));
+    }
+}

@@ -1,0 +1,73 @@
+package io.eventlake.audit;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.eventlake.error.InvalidRequestException;
+import io.eventlake.error.Violation;
+import io.eventlake.request.QueryParameters;
+import io.eventlake.security.Roles;
+import io.smallrye.mutiny.Uni;
+
+/** {@code /audit}: who changed what, when, and how it ended. */
+@Path("/audit")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Audit", description = "Every state-changing call, allowed or refused")
+@RolesAllowed(Roles.ADMIN)
+public class AuditResource {
+
+    private static final int DEFAULT_PAGE = 100;
+    private static final int MAX_PAGE = 1000;
+
+    private final AuditService audit;
+
+    @Inject
+    public AuditResource(AuditService audit) {
+        this.audit = audit;
+    }
+
+    @GET
+    @Operation(summary = "The audit trail, newest first, optionally filtered")
+    @APIResponse(responseCode = "200", description = "A page; pass its 'next' cursor as 'after' for the older one")
+    @APIResponse(responseCode = "400", description = "A parameter is malformed")
+    public Uni<AuditPage> list(
+            @Parameter(description = "Only calls by this subject (the token's sub, or 'anonymous')") @QueryParam("subject") String subject,
+            @Parameter(description = "Only this operation, e.g. ConsumerGroupResource.reset") @QueryParam("operation") String operation,
+            @Parameter(description = "Only this outcome: SUCCEEDED, REFUSED, REJECTED or FAILED") @QueryParam("outcome") String outcome,
+            @Parameter(description = "Only calls at or after this RFC 3339 instant") @QueryParam("from") String from,
+            @Parameter(description = "Only calls before this RFC 3339 instant") @QueryParam("to") String to,
+            @Parameter(description = "Cursor from a previous page") @QueryParam("after") String after,
+            @Parameter(description = "Page size (default 100, at most 1000)") @QueryParam("limit") String limit) {
+        OffsetDateTime fromTime = QueryParameters.time("from", from);
+        OffsetDateTime toTime = QueryParameters.time("to", to);
+        AuditQuery query = new AuditQuery(QueryParameters.optional(subject), QueryParameters.optional(operation),
+                outcome(outcome), fromTime, toTime, QueryParameters.cursor(after),
+                QueryParameters.pageSize(limit, DEFAULT_PAGE, MAX_PAGE));
+        return audit.page(query);
+    }
+
+    private static AuditOutcome outcome(String value) {
+        if (QueryParameters.optional(value) == null) {
+            return null;
+        }
+        try {
+            return AuditOutcome.valueOf(value.trim().toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(Violation.atParameter("outcome",
+                    "must be one of " + List.of(AuditOutcome.values())));
+        }
+    }
+}
