@@ -231,6 +231,7 @@ public class IngestBenchmark {
     static void registerSchema(String type, String schema) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(serviceUrl + "/schemas/" + type + "/versions")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + System.getenv("EVENTLAKE_TOKEN"))
                 .POST(HttpRequest.BodyPublishers.ofString(schema)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
             throw new IllegalStateException("schema not registered: " + response.statusCode() + " " + response.body());
@@ -517,7 +518,8 @@ public class IngestBenchmark {
     /** The service's own view: batches, and mean time per batch to store and to forward. */
     static String serviceTimers() throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
-        String body = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(serviceUrl + "/q/metrics")).build(),
+        String body = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(serviceUrl + "/q/metrics"))
+                .header("Authorization", "Bearer " + System.getenv("EVENTLAKE_TOKEN")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         StringBuilder out = new StringBuilder("  service side:");
         for (String timer : List.of("eventlake_lake_write_seconds", "eventlake_forward_seconds")) {

@@ -186,7 +186,8 @@ public class ReplayBenchmark {
         try {
             long start = System.nanoTime();
             HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(serviceUrl + "/streams/" + stream + "/events")).build(), HttpResponse.BodyHandlers.ofInputStream());
+                    URI.create(serviceUrl + "/streams/" + stream + "/events"))
+                    .header("Authorization", "Bearer " + System.getenv("EVENTLAKE_TOKEN")).build(), HttpResponse.BodyHandlers.ofInputStream());
             long lines = 0;
             byte[] buffer = new byte[1 << 16];
             try (InputStream in = response.body()) {
@@ -210,7 +211,8 @@ public class ReplayBenchmark {
     }
 
     static JsonNode send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(serviceUrl + path)).header("Content-Type", "application/json");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(serviceUrl + path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + System.getenv("EVENTLAKE_TOKEN"));
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 300) {

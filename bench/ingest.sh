@@ -38,7 +38,9 @@ echo "Embedded broker on localhost:$port"
 
 http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
 # The benchmark starts the service itself, after it has published the backlog.
-export SERVICE_CMD="exec java -Xmx1g ${SERVICE_OPTS:-} -Dquarkus.http.port=$http_port -Dkafka.bootstrap.servers=localhost:$port \
+# The service trusts the local development signing key; the benchmark calls it with an admin token.
+export EVENTLAKE_TOKEN=$(bin/token admin)
+export SERVICE_CMD="exec java $(bin/token --settings) -Xmx1g ${SERVICE_OPTS:-} -Dquarkus.http.port=$http_port -Dkafka.bootstrap.servers=localhost:$port \
   -Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/eventlake_bench -Dquarkus.datasource.jdbc.url=$jdbc \
   -Dmp.messaging.incoming.ingest.metadata.max.age.ms=1000 -jar target/quarkus-app/quarkus-run.jar"
 : > "$out/service.log"

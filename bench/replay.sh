@@ -36,7 +36,9 @@ echo "Embedded broker on localhost:$port"
 
 http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
 # The same heap limit for every run; the benchmark starts a fresh service for each replay.
-export SERVICE_CMD="exec java -Xmx$heap ${SERVICE_OPTS:-} -Dquarkus.http.port=$http_port -Dkafka.bootstrap.servers=localhost:$port \
+# The service trusts the local development signing key; the benchmark calls it with an admin token.
+export EVENTLAKE_TOKEN=$(bin/token admin)
+export SERVICE_CMD="exec java $(bin/token --settings) -Xmx$heap ${SERVICE_OPTS:-} -Dquarkus.http.port=$http_port -Dkafka.bootstrap.servers=localhost:$port \
   -Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/eventlake_bench -Dquarkus.datasource.jdbc.url=$jdbc \
   -jar target/quarkus-app/quarkus-run.jar"
 : > "$out/service-replay.log"

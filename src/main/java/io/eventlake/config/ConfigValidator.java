@@ -8,6 +8,9 @@ import java.util.regex.PatternSyntaxException;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.eventlake.forward.ForwardRoutes;
 import io.quarkus.runtime.StartupEvent;
 
@@ -22,9 +25,29 @@ public class ConfigValidator {
 
     void onStart(@Observes StartupEvent event) {
         List<String> problems = check(config);
+        problems.addAll(checkIdentityProvider(ConfigProvider.getConfig()));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("EL0010 invalid configuration:\n  - " + String.join("\n  - ", problems));
         }
+    }
+
+    /**
+     * Without a key to verify tokens against, every call but health would be refused: say so at start-up, with
+     * what to set, rather than answer 401 to everyone.
+     */
+    static List<String> checkIdentityProvider(Config settings) {
+        List<String> problems = new ArrayList<>();
+        boolean key = settings.getOptionalValue("mp.jwt.verify.publickey", String.class).isPresent()
+                || settings.getOptionalValue("mp.jwt.verify.publickey.location", String.class).isPresent();
+        if (!key) {
+            problems.add("no identity provider: set mp.jwt.verify.publickey.location to its JWKS URL (e.g. "
+                    + "https://idp.example.com/realms/acme/protocol/openid-connect/certs) and mp.jwt.verify.issuer; "
+                    + "bin/run-dev sets a local one");
+        }
+        if (settings.getOptionalValue("mp.jwt.verify.issuer", String.class).isEmpty()) {
+            problems.add("mp.jwt.verify.issuer is not set: tokens of any issuer trusting the same keys would be accepted");
+        }
+        return problems;
     }
 
     /** Every problem of the configuration; empty when it is sound. */

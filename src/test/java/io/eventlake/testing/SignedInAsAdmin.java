@@ -1,7 +1,7 @@
 package io.eventlake.testing;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
 import io.restassured.RestAssured;
 
@@ -11,8 +11,9 @@ import io.restassured.RestAssured;
  */
 public abstract class SignedInAsAdmin {
 
-    @BeforeAll
-    static void signIn() {
+    /** Before each test: a specification takes the port RestAssured has when it is built, set per test by Quarkus. */
+    @BeforeEach
+    void signIn() {
         RestAssured.requestSpecification = TestIdentity.asAdmin();
     }
 
