@@ -62,8 +62,14 @@ public class RecordTimestamps {
 
     private KafkaConsumer<byte[], byte[]> consumer() {
         if (consumer == null) {
+            // Every consumer setting of kafka.* (bootstrap servers, and security.protocol, sasl.*, ssl.* on a
+            // secured cluster), then this reader's own.
             Map<String, Object> props = new HashMap<>();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.get("bootstrap.servers"));
+            kafkaConfig.forEach((key, value) -> {
+                if (ConsumerConfig.configNames().contains(key)) {
+                    props.put(key, value);
+                }
+            });
             props.put(ConsumerConfig.CLIENT_ID_CONFIG, "eventlake-timestamps");
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");

@@ -80,14 +80,15 @@ public class Caller {
 
     /** The sources this caller may post under: those of its sources claim, else its own client source. */
     public SourceOwnership sources() {
+        String own = settings.clientSourcePrefix() + (clientId() == null ? name() : clientId());
         JsonWebToken token = token();
         if (token != null && token.containsClaim(settings.sourcesClaim())) {
             List<String> sources = strings(token.getClaim(settings.sourcesClaim()));
             if (!sources.isEmpty()) {
-                return new SourceOwnership(sources);
+                return new SourceOwnership(sources, own);
             }
         }
-        return new SourceOwnership(List.of(settings.clientSourcePrefix() + (clientId() == null ? name() : clientId())));
+        return new SourceOwnership(List.of(own), own);
     }
 
     private JsonWebToken token() {

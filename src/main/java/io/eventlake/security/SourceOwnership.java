@@ -12,13 +12,20 @@ import io.eventlake.error.AccessDeniedException;
 public final class SourceOwnership {
 
     private final List<String> patterns;
+    private final String defaultSource;
 
-    /** @param patterns the owned sources; the first one without a {@code *} is the default source */
-    public SourceOwnership(List<String> patterns) {
+    /**
+     * @param patterns the owned sources
+     * @param ownSource the caller's own source ({@code eventlake/http/<client id>}): the default when the patterns
+     *        allow it and name no plain source
+     */
+    public SourceOwnership(List<String> patterns, String ownSource) {
         if (patterns.isEmpty()) {
             throw new IllegalArgumentException("a producer owns at least one source");
         }
         this.patterns = List.copyOf(patterns);
+        this.defaultSource = patterns.stream().filter(p -> !p.endsWith("*")).findFirst()
+                .orElse(owns(ownSource) ? ownSource : null);
     }
 
     public boolean owns(String source) {
@@ -31,9 +38,12 @@ public final class SourceOwnership {
         return false;
     }
 
-    /** The source given to an event that names none, or null when every owned source is a pattern. */
+    /**
+     * The source given to an event that names none: the first plain owned source, else the caller's own when a
+     * pattern covers it, else null (every event must then name one).
+     */
     public String defaultSource() {
-        return patterns.stream().filter(p -> !p.endsWith("*")).findFirst().orElse(null);
+        return defaultSource;
     }
 
     /** Refuses (403) a source the caller does not own. */

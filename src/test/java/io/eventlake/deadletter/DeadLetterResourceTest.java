@@ -145,7 +145,7 @@ class DeadLetterResourceTest extends SignedInAsAdmin {
         given().get("/dead-letters/{id}", first).then().statusCode(200)
                 .body("summary.status", equalTo("REDRIVEN"))
                 .body("actions.outcome", org.hamcrest.Matchers.contains("STILL_INVALID", "STORED"))
-                .body("actions[1].requestedBy", equalTo("anonymous"));
+                .body("actions[1].requestedBy", equalTo("test-user"));
 
         // Forwarded once each, to the stream's clean topic.
         assertThat(kafka.readAll("clean." + stream, 30, Duration.ofSeconds(3), PATIENCE)).hasSize(30);

@@ -174,7 +174,7 @@ class ConsumerGroupResourceTest extends SignedInAsAdmin {
                 .body("[0].operation", equalTo("reset"))
                 .body("[0].strategy", equalTo("shift-by"))
                 .body("[0].value", equalTo("-3"))
-                .body("[0].requestedBy", equalTo("anonymous"))
+                .body("[0].requestedBy", equalTo("test-user"))
                 .body("[0].plan.newOffset", equalTo(List.of(6, 6, 6)));
     }
 

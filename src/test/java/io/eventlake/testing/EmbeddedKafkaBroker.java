@@ -53,16 +53,53 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * afterwards so that a restarted broker keeps its topics).
      */
     public static EmbeddedKafkaBroker start(int port, Path logDir, boolean deleteOnClose) {
+        return start(port, logDir, deleteOnClose, null);
+    }
+
+    /**
+     * A secured listener beside the plaintext one: {@code SASL_SSL} with SCRAM-SHA-512 on {@code port}, the
+     * broker's certificate and key in a PKCS12 keystore.
+     */
+    public record SaslSslListener(int port, Path keystore, String keystorePassword) {
+    }
+
+    /**
+     * Starts a throw-away broker that also listens with SASL_SSL (SCRAM-SHA-512). Users are added with
+     * {@link KafkaTestClient#admin()}'s {@code alterUserScramCredentials} over the plaintext listener, which
+     * stays for the broker itself and the tests' own clients.
+     */
+    public static EmbeddedKafkaBroker startWithSaslSsl(SaslSslListener secured) {
+        try {
+            return start(freePort(), Files.createTempDirectory("eventlake-kafka-"), true, secured);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static EmbeddedKafkaBroker start(int port, Path logDir, boolean deleteOnClose, SaslSslListener secured) {
         int controllerPort = freePort();
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        String listeners = "PLAINTEXT://localhost:" + port;
+        String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+        if (secured != null) {
+            listeners += ",SASL_SSL://localhost:" + secured.port();
+            protocols += ",SASL_SSL:SASL_SSL";
+            props.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            props.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            props.put("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12");
+            props.put("listener.name.sasl_ssl.ssl.keystore.location", secured.keystore().toString());
+            props.put("listener.name.sasl_ssl.ssl.keystore.password", secured.keystorePassword());
+            props.put("listener.name.sasl_ssl.ssl.key.password", secured.keystorePassword());
+        }
+        props.put("listeners", listeners + ",CONTROLLER://localhost:" + controllerPort);
+        props.put("advertised.listeners", listeners);
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("listener.security.protocol.map", protocols);
         props.put("log.dirs", logDir.toString());
         props.put("num.partitions", "1");
         props.put("auto.create.topics.enable", "true");

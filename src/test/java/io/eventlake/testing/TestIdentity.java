@@ -52,7 +52,7 @@ public final class TestIdentity {
                 "mp.jwt.verify.audiences", AUDIENCE);
     }
 
-    /** A token with these roles, for any stream, owning the test sources ({@code /tests*}). */
+    /** A token with these roles, for any stream and any source. */
     public static String token(String... roles) {
         return builder().roles(roles).sign();
     }
@@ -77,7 +77,8 @@ public final class TestIdentity {
         private String clientId = "event-lake-tests";
         private List<String> roles = List.of();
         private List<String> streams;
-        private List<String> sources = List.of("/tests*");
+        /** Any source, as a trusted importer may; a producer's own token names fewer (SourceOwnershipTest). */
+        private List<String> sources = List.of("*");
         private String issuer = ISSUER;
         private String audience = AUDIENCE;
         private Instant expiresAt = Instant.now().plus(Duration.ofMinutes(30));
