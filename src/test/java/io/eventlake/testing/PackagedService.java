@@ -126,6 +126,18 @@ public final class PackagedService implements AutoCloseable {
         }
     }
 
+    /** A POST of a JSON body with an admin's token. */
+    public HttpResponse<String> post(String path, String json) throws IOException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .header("Authorization", TestIdentity.bearer("admin")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
     /** The value of a Prometheus counter line at {@code /q/metrics}, or 0 when it is not there yet. */
     public double metric(String lineStart) {
         try {
