@@ -5,7 +5,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.eventlake.lake.EventCursor;
+import io.eventlake.request.PageCursor;
 import io.smallrye.mutiny.Uni;
 
 /** Records audited calls and pages through them. */
@@ -28,7 +28,7 @@ public class AuditService {
         return repository.page(query, query.limit() + 1).map(rows -> {
             boolean hasMore = rows.size() > query.limit();
             List<AuditEntry> page = hasMore ? rows.subList(0, query.limit()) : rows;
-            String next = hasMore ? EventCursor.encode(page.get(page.size() - 1).id()) : null;
+            String next = hasMore ? PageCursor.encode(page.get(page.size() - 1).id()) : null;
             return new AuditPage(page, next, hasMore);
         });
     }

@@ -22,7 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.eventlake.error.InvalidRequestException;
-import io.eventlake.error.NotFoundException;
 import io.eventlake.error.Violation;
 import io.eventlake.request.QueryParameters;
 import io.eventlake.security.Caller;
@@ -30,7 +29,6 @@ import io.eventlake.security.Roles;
 import io.eventlake.security.StreamScope;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** Triggers and watches history compaction runs. */
 @Path("/compactions")
@@ -43,13 +41,7 @@ public class CompactionResource {
     Caller caller;
 
     @Inject
-    HistoryCompactor compactor;
-
-    @Inject
-    CompactionRunRepository runs;
-
-    @Inject
-    Pool pool;
+    CompactionService compactor;
 
     /** {@code historyAfter}: an ISO-8601 duration overriding the stream's setting for this run. */
     @RegisterForReflection
@@ -87,7 +79,7 @@ public class CompactionResource {
     @Operation(summary = "The latest compaction runs, optionally of one stream")
     public Uni<List<CompactionRun>> list(@QueryParam("stream") String stream) {
         StreamScope scope = caller.streams();
-        return runs.list(pool, QueryParameters.optional(stream), 100)
+        return compactor.list(QueryParameters.optional(stream), 100)
                 .map(all -> all.stream().filter(run -> scope.permits(run.stream())).toList());
     }
 
@@ -103,8 +95,7 @@ public class CompactionResource {
             throw new InvalidRequestException(Violation.atParameter("id", "'" + id + "' is not a compaction run id"));
         }
         StreamScope scope = caller.streams();
-        return runs.get(pool, runId).map(found -> {
-            CompactionRun run = found.orElseThrow(() -> new NotFoundException("No compaction run " + runId + "."));
+        return compactor.get(runId).map(run -> {
             scope.require(run.stream());
             return run;
         });

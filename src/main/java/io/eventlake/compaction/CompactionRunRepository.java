@@ -21,22 +21,26 @@ public class CompactionRunRepository {
             tombstones_removed, error, requested_by, started_at, updated_at, finished_at
             """;
 
+    /** A batch of keys of a stream with the lake position of each one's latest event. */
+    public record KeyBatch(List<String> keys, List<Long> latestSeqs) {
+    }
+
     /** A batch of the stream's keys, in key order after the previous batch's last key. */
-    static final String KEYS = """
+    private static final String KEYS = """
             select event_key, seq from latest_event
             where stream = $1 and event_key > $2
             order by event_key limit $3
             """;
 
     /** Every event of these keys older than the limit, except each key's latest. */
-    static final String REMOVE_SUPERSEDED = """
+    private static final String REMOVE_SUPERSEDED = """
             delete from lake_event e
             using unnest($2::text[], $3::bigint[]) as k(event_key, seq)
             where e.event_key = k.event_key and e.stream = $1 and e.seq <> k.seq and e.ingested_at < $4
             """;
 
     /** Deleted keys whose tombstone is past its retention: the view row goes, then the tombstone itself. */
-    static final String REMOVE_TOMBSTONED_KEYS = """
+    private static final String REMOVE_TOMBSTONED_KEYS = """
             delete from latest_event l
             using lake_event e
             where l.stream = $1 and l.event_key = any($2::text[]) and l.deleted
@@ -44,7 +48,60 @@ public class CompactionRunRepository {
             returning l.seq
             """;
 
-    static final String REMOVE_EVENTS = "delete from lake_event where seq = any($1::bigint[])";
+    private static final String REMOVE_EVENTS = "delete from lake_event where seq = any($1::bigint[])";
+
+    /**
+     * Takes the stream's compaction lock on this connection (a session advisory lock, so one run per stream across
+     * instances); false when another connection holds it.
+     */
+    public Uni<Boolean> tryLock(SqlClient connection, String stream) {
+        return connection.preparedQuery("select pg_try_advisory_lock(hashtext('eventlake.compaction'), hashtext($1))")
+                .execute(Tuple.of(stream)).map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    public Uni<Void> unlock(SqlClient connection, String stream) {
+        return connection.preparedQuery("select pg_advisory_unlock(hashtext('eventlake.compaction'), hashtext($1))")
+                .execute(Tuple.of(stream)).replaceWithVoid();
+    }
+
+    /** Up to {@code limit} keys of the stream after {@code afterKey}, in key order. */
+    public Uni<KeyBatch> keys(SqlClient connection, String stream, String afterKey, int limit) {
+        return connection.preparedQuery(KEYS).execute(Tuple.of(stream, afterKey, limit)).map(rows -> {
+            List<String> keys = new ArrayList<>();
+            List<Long> seqs = new ArrayList<>();
+            for (Row row : rows) {
+                keys.add(row.getString(0));
+                seqs.add(row.getLong(1));
+            }
+            return new KeyBatch(keys, seqs);
+        });
+    }
+
+    /** Removes every event of these keys older than the limit except each key's latest; answers how many. */
+    public Uni<Integer> removeSuperseded(SqlClient connection, String stream, KeyBatch batch, OffsetDateTime olderThan) {
+        return connection.preparedQuery(REMOVE_SUPERSEDED)
+                .execute(Tuple.tuple().addString(stream).addArrayOfString(batch.keys().toArray(String[]::new))
+                        .addArrayOfLong(batch.latestSeqs().toArray(Long[]::new)).addOffsetDateTime(olderThan))
+                .map(rows -> rows.rowCount());
+    }
+
+    /** Removes the view rows of these keys deleted before {@code before}; answers their tombstones' seqs. */
+    public Uni<List<Long>> removeTombstonedKeys(SqlClient connection, String stream, List<String> keys,
+            OffsetDateTime before) {
+        return connection.preparedQuery(REMOVE_TOMBSTONED_KEYS)
+                .execute(Tuple.tuple().addString(stream).addArrayOfString(keys.toArray(String[]::new))
+                        .addOffsetDateTime(before))
+                .map(rows -> {
+                    List<Long> seqs = new ArrayList<>();
+                    rows.forEach(row -> seqs.add(row.getLong(0)));
+                    return seqs;
+                });
+    }
+
+    public Uni<Void> removeEvents(SqlClient connection, List<Long> seqs) {
+        return connection.preparedQuery(REMOVE_EVENTS).execute(Tuple.tuple().addArrayOfLong(seqs.toArray(Long[]::new)))
+                .replaceWithVoid();
+    }
 
     public Uni<CompactionRun> create(SqlClient client, String stream, OffsetDateTime olderThan, OffsetDateTime tombstonesBefore,
             String by) {

@@ -11,7 +11,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
-import io.eventlake.forward.ForwardRoutes;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -103,7 +102,7 @@ public class ConfigValidator {
             String key = "eventlake.forward.route.\"" + name + "\"";
             for (String type : route.types()) {
                 try {
-                    ForwardRoutes.matcher(type);
+                    TypePattern.matcher(type);
                 } catch (PatternSyntaxException e) {
                     problems.add(key + ".types: '" + type + "' is not a regular expression: " + e.getDescription());
                 }

@@ -6,8 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import io.eventlake.schema.UnknownTypePolicy;
-import io.eventlake.schema.compatibility.CompatibilityLevel;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;

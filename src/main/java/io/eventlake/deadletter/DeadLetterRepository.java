@@ -129,8 +129,8 @@ public class DeadLetterRepository {
     private static DeadLetterDetail detail(Row row, List<Action> actions) {
         byte[] key = bytes(row.getBuffer(12));
         byte[] payload = bytes(row.getBuffer(13));
-        String keyText = DeadLetterWriter.utf8OrNull(key);
-        String payloadText = DeadLetterWriter.utf8OrNull(payload);
+        String keyText = NewDeadLetterRepository.utf8OrNull(key);
+        String payloadText = NewDeadLetterRepository.utf8OrNull(payload);
         return new DeadLetterDetail(summary(row), row.getString(11), keyText,
                 key != null && keyText == null ? Base64.getEncoder().encodeToString(key) : null,
                 payloadText, payload != null && payloadText == null ? Base64.getEncoder().encodeToString(payload) : null,

@@ -15,20 +15,20 @@ import io.eventlake.deadletter.DeadLetterViews.DeadLetterDetail;
 import io.eventlake.deadletter.DeadLetterViews.DeadLetterPage;
 import io.eventlake.deadletter.DeadLetterViews.DeadLetterSummary;
 import io.eventlake.deadletter.DeadLetterViews.RedriveResult;
+import io.eventlake.envelope.EnvelopeExtractor;
+import io.eventlake.envelope.EventJudge;
+import io.eventlake.envelope.Extraction;
+import io.eventlake.envelope.IncomingRecord;
+import io.eventlake.envelope.IncomingRecord.RecordHeader;
 import io.eventlake.error.ConflictException;
 import io.eventlake.error.NotFoundException;
 import io.eventlake.event.Event;
 import io.eventlake.event.EventKey;
 import io.eventlake.event.RecordOrigin;
 import io.eventlake.forward.Forwarder;
-import io.eventlake.ingest.EnvelopeExtractor;
-import io.eventlake.ingest.Extraction;
-import io.eventlake.ingest.IncomingRecord;
-import io.eventlake.ingest.IncomingRecord.RecordHeader;
-import io.eventlake.ingest.IngestService;
-import io.eventlake.lake.EventCursor;
 import io.eventlake.lake.LakeAppender;
-import io.eventlake.lake.LakeWriter;
+import io.eventlake.lake.LakeWriteRepository;
+import io.eventlake.request.PageCursor;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -63,10 +63,10 @@ public class DeadLetterService {
     LakeAppender appender;
 
     @Inject
-    IngestService ingest;
+    EventJudge judge;
 
     @Inject
-    LakeWriter lake;
+    LakeWriteRepository lake;
 
     @Inject
     Forwarder forwarder;
@@ -76,7 +76,7 @@ public class DeadLetterService {
             boolean hasMore = rows.size() > limit;
             List<DeadLetterSummary> page = hasMore ? rows.subList(0, limit) : rows;
             long last = page.isEmpty() ? afterId : page.get(page.size() - 1).id();
-            return new DeadLetterPage(page, EventCursor.encode(last), hasMore);
+            return new DeadLetterPage(page, PageCursor.encode(last), hasMore);
         });
     }
 
@@ -93,7 +93,7 @@ public class DeadLetterService {
                 throw new ConflictException("Dead letter " + id + " is " + status + "; only PENDING or REDRIVING ones "
                         + "can be redriven.");
             }
-            Extraction extraction = ingest.judged(extractor.extract(toRecord(deadLetter)));
+            Extraction extraction = judge.judged(extractor.extract(toRecord(deadLetter)));
             if (extraction instanceof Extraction.Rejected rejected) {
                 return repository.setReason(connection, id, rejected.code().name(), rejected.message(), rejected.violations())
                         .call(() -> repository.recordAction(connection, id, "REDRIVE", "STILL_INVALID", rejected.message(),
@@ -207,7 +207,7 @@ public class DeadLetterService {
      */
     private Uni<Long> ourStoredCopy(SqlConnection connection, Event event) {
         return lake.originsOf(connection, Set.of(EventKey.of(event))).map(origins -> {
-            LakeWriter.StoredOrigin stored = origins.get(EventKey.of(event));
+            LakeWriteRepository.StoredOrigin stored = origins.get(EventKey.of(event));
             return stored != null && event.origin().equals(stored.origin()) ? stored.seq() : null;
         });
     }
@@ -225,7 +225,7 @@ public class DeadLetterService {
 
     static IncomingRecord toRecord(LockedDeadLetter d) {
         DeadLetterSummary s = d.summary();
-        List<RecordHeader> headers = DeadLetterWriter.headersFromJson(d.headersJson());
+        List<RecordHeader> headers = NewDeadLetterRepository.headersFromJson(d.headersJson());
         long timestamp = d.recordTimestamp() == null ? -1 : d.recordTimestamp().toInstant().toEpochMilli();
         return new IncomingRecord(new RecordOrigin(s.sourceTopic(), s.sourcePartition(), s.sourceOffset()), d.key(),
                 d.payload(), headers, timestamp);

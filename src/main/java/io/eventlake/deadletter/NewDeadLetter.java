@@ -2,9 +2,9 @@ package io.eventlake.deadletter;
 
 import java.util.List;
 
+import io.eventlake.envelope.IncomingRecord.RecordHeader;
 import io.eventlake.error.Violation;
 import io.eventlake.event.RecordOrigin;
-import io.eventlake.ingest.IncomingRecord.RecordHeader;
 
 /** A record that could not become an event, with everything it arrived with and why it was refused. */
 public record NewDeadLetter(

@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 import io.eventlake.config.EventLakeConfig;
+import io.eventlake.config.TypePattern;
 import io.eventlake.event.StreamNaming;
 
 /**
@@ -32,7 +32,7 @@ public final class ForwardRoutes {
         this.topicPrefix = topicPrefix;
         // Sorted by name, so that a type matching several routes gets its topics in a stable order.
         new TreeMap<>(routes).forEach((name, route) -> {
-            Predicate<String> matches = route.types().stream().map(ForwardRoutes::matcher).reduce(t -> false, Predicate::or);
+            Predicate<String> matches = route.types().stream().map(TypePattern::matcher).reduce(t -> false, Predicate::or);
             this.routes.add(new Route(name, matches, List.copyOf(route.topics())));
         });
     }
@@ -58,18 +58,5 @@ public final class ForwardRoutes {
         Set<String> topics = new LinkedHashSet<>();
         routes.forEach(route -> topics.addAll(route.topics()));
         return topics;
-    }
-
-    /** A pattern's matcher; throws {@link IllegalArgumentException} for an invalid regular expression. */
-    public static Predicate<String> matcher(String pattern) {
-        if (pattern.startsWith("regex:")) {
-            Pattern regex = Pattern.compile(pattern.substring("regex:".length()));
-            return type -> regex.matcher(type).matches();
-        }
-        if (pattern.endsWith("*")) {
-            String prefix = pattern.substring(0, pattern.length() - 1);
-            return type -> type.startsWith(prefix);
-        }
-        return pattern::equals;
     }
 }

@@ -3,7 +3,6 @@ package io.eventlake.ingest;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -32,16 +31,11 @@ import io.eventlake.config.EventLakeConfig;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.PayloadTooLargeException;
 import io.eventlake.error.Violation;
-import io.eventlake.event.StreamNaming;
 import io.eventlake.lake.EventPage;
 import io.eventlake.lake.EventQuery;
 import io.eventlake.lake.EventView;
 import io.eventlake.lake.LakeQueryService;
 import io.eventlake.request.QueryParameters;
-import io.eventlake.schema.EventValidator;
-import io.eventlake.schema.EventValidator.Invalid;
-import io.eventlake.schema.EventValidator.Verdict;
-import io.eventlake.schema.SchemaViolationException;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
 import io.eventlake.security.SourceOwnership;
@@ -64,9 +58,6 @@ public class EventResource {
 
     @Inject
     ObjectMapper mapper;
-
-    @Inject
-    EventValidator validator;
 
     @Inject
     Caller caller;
@@ -104,33 +95,13 @@ public class EventResource {
         for (int i = 0; i < events.size(); i++) {
             sources.require(events.get(i).source(), (json.isArray() ? "/" + i : "") + "/source");
         }
-        return validator.ready().flatMap(ready -> {
-            checkSchemas(events, json.isArray());
-            return publish(events);
-        });
+        return publish(events, json.isArray());
     }
 
-    /** Refuses the request (422) when any event breaks its type's schema, listing every violation. */
-    private void checkSchemas(List<HttpEvent> events, boolean batch) {
-        List<Violation> violations = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            HttpEvent event = events.get(i);
-            Verdict verdict = validator.validateNode(event.type(), StreamNaming.streamOf(event.type()), event.dataSchema(),
-                    event.data());
-            if (verdict instanceof Invalid invalid) {
-                String prefix = (batch ? "/" + i : "") + ("UNKNOWN_TYPE".equals(invalid.code()) ? "/type" : "/data");
-                invalid.violations().forEach(v -> violations.add(Violation.atPointer(prefix + v.pointer(), v.message())));
-            }
-        }
-        if (!violations.isEmpty()) {
-            throw new SchemaViolationException(violations);
-        }
-    }
-
-    private Uni<Response> publish(List<HttpEvent> events) {
+    private Uni<Response> publish(List<HttpEvent> events, boolean batch) {
         List<AcceptedEvent> accepted = events.stream()
                 .map(e -> new AcceptedEvent(e.id(), e.source(), e.type(), e.subject())).toList();
-        return httpIngest.publish(events).map(x -> {
+        return httpIngest.ingest(events, batch).map(x -> {
             Response.ResponseBuilder response = Response.accepted(new Accepted(accepted));
             if (accepted.size() == 1) {
                 AcceptedEvent only = accepted.get(0);

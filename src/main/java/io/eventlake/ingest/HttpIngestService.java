@@ -1,6 +1,7 @@
 package io.eventlake.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,15 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.eventlake.envelope.EnvelopeExtractor;
+import io.eventlake.envelope.RejectionCode;
+import io.eventlake.error.Violation;
+import io.eventlake.event.StreamNaming;
 import io.eventlake.messaging.Channels;
+import io.eventlake.schema.EventValidator;
+import io.eventlake.schema.EventValidator.Invalid;
+import io.eventlake.schema.EventValidator.Verdict;
+import io.eventlake.schema.SchemaViolationException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -38,7 +47,39 @@ public class HttpIngestService {
     @Inject
     ObjectMapper mapper;
 
-    public Uni<Void> publish(List<HttpEvent> events) {
+    @Inject
+    EventValidator validator;
+
+    /**
+     * Checks every event against its type's schema (422 listing every violation, nothing published), then
+     * publishes them; completes once the broker holds them all.
+     */
+    public Uni<Void> ingest(List<HttpEvent> events, boolean batch) {
+        return validator.ready().flatMap(ready -> {
+            checkSchemas(events, batch);
+            return publish(events);
+        });
+    }
+
+    /** Refuses the request (422) when any event breaks its type's schema, listing every violation. */
+    private void checkSchemas(List<HttpEvent> events, boolean batch) {
+        List<Violation> violations = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            HttpEvent event = events.get(i);
+            Verdict verdict = validator.validateNode(event.type(), StreamNaming.streamOf(event.type()), event.dataSchema(),
+                    event.data());
+            if (verdict instanceof Invalid invalid) {
+                String prefix = (batch ? "/" + i : "")
+                        + (RejectionCode.UNKNOWN_TYPE.name().equals(invalid.code()) ? "/type" : "/data");
+                invalid.violations().forEach(v -> violations.add(Violation.atPointer(prefix + v.pointer(), v.message())));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new SchemaViolationException(violations);
+        }
+    }
+
+    private Uni<Void> publish(List<HttpEvent> events) {
         return Multi.createFrom().iterable(events)
                 .onItem().transformToUni(event -> emitter.sendMessage(toMessage(event)))
                 // handed to the producer in order, so order per key holds; acknowledged in parallel

@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.Produces;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.eventlake.config.EventLakeConfig;
+import io.eventlake.envelope.EnvelopeExtractor;
 import io.eventlake.event.StreamNaming;
 import io.eventlake.schema.EventValidator;
 

@@ -14,24 +14,25 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.eventlake.compaction.CompactionRules;
 import io.eventlake.config.EventLakeConfig;
 import io.eventlake.deadletter.DeadLetterPublisher;
-import io.eventlake.deadletter.DeadLetterWriter;
 import io.eventlake.deadletter.NewDeadLetter;
+import io.eventlake.deadletter.NewDeadLetterRepository;
+import io.eventlake.envelope.EnvelopeExtractor;
+import io.eventlake.envelope.EventJudge;
+import io.eventlake.envelope.Extraction;
+import io.eventlake.envelope.IncomingRecord;
+import io.eventlake.envelope.RejectionCode;
 import io.eventlake.event.Event;
 import io.eventlake.event.EventKey;
 import io.eventlake.event.RecordOrigin;
-import io.eventlake.forward.ForwardCheckpoints;
+import io.eventlake.forward.ForwardCheckpointRepository;
 import io.eventlake.forward.Forwarder;
 import io.eventlake.forward.TopicPartitionKey;
 import io.eventlake.lake.LakeAppender;
-import io.eventlake.lake.LakeWriter;
+import io.eventlake.lake.LakeWriteRepository;
 import io.eventlake.metrics.IngestMetrics;
 import io.eventlake.schema.EventValidator;
-import io.eventlake.schema.EventValidator.Invalid;
-import io.eventlake.schema.EventValidator.Valid;
-import io.eventlake.schema.EventValidator.Verdict;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -57,16 +58,16 @@ public class IngestService {
     EnvelopeExtractor extractor;
 
     @Inject
-    LakeWriter lake;
+    LakeWriteRepository lake;
 
     @Inject
     LakeAppender appender;
 
     @Inject
-    CompactionRules compaction;
+    EventJudge judge;
 
     @Inject
-    DeadLetterWriter deadLetterWriter;
+    NewDeadLetterRepository newDeadLetters;
 
     @Inject
     DeadLetterPublisher deadLetterPublisher;
@@ -75,7 +76,7 @@ public class IngestService {
     Forwarder forwarder;
 
     @Inject
-    ForwardCheckpoints checkpoints;
+    ForwardCheckpointRepository checkpoints;
 
     @Inject
     IngestMetrics metrics;
@@ -97,7 +98,7 @@ public class IngestService {
     public List<Extraction> prepare(List<IncomingRecord> records) {
         List<Extraction> extractions = new ArrayList<>(records.size());
         for (IncomingRecord record : records) {
-            extractions.add(judged(extractor.extract(record)));
+            extractions.add(judge.judged(extractor.extract(record)));
         }
         return extractions;
     }
@@ -114,41 +115,6 @@ public class IngestService {
      */
     public Uni<StorePlan> store(List<IncomingRecord> records, List<Extraction> extractions) {
         return storeValidated(records, extractions);
-    }
-
-    /**
-     * An extracted event as the lake takes it: marked as a tombstone or not, with the version that orders
-     * it within its key, and checked against its type's schema (the version it matched is recorded; a
-     * rejection carries every violation). Also used by the dead-letter redrive, against the current schemas.
-     */
-    public Extraction judged(Extraction extraction) {
-        if (!(extraction instanceof Extraction.Extracted extracted)) {
-            return extraction;
-        }
-        boolean nullValue = extraction.record().value() == null;
-        Extraction.Extracted ruled = extracted
-                .withEvent(compaction.apply(extracted.event(), nullValue, extracted.parsedData()));
-        if (ruled.event().tombstone() && ruled.event().data() == null) {
-            // A delete without data (a Kafka tombstone): there is nothing to validate.
-            return ruled;
-        }
-        return validated(ruled);
-    }
-
-    private Extraction validated(Extraction.Extracted extracted) {
-        Event event = extracted.event();
-        Verdict verdict = extracted.parsedData() != null
-                ? validator.validateNode(event.type(), event.stream(), event.dataSchema(), extracted.parsedData())
-                : validator.validate(event.type(), event.stream(), event.dataSchema(), event.data());
-        if (verdict instanceof Valid valid) {
-            return extracted.withEvent(event.withSchemaVersion(valid.version()));
-        }
-        if (verdict instanceof Invalid invalid) {
-            metrics.rejected(event.stream(), invalid.code());
-            return new Extraction.Rejected(extracted.record(), RejectionCode.valueOf(invalid.code()), invalid.summary(),
-                    invalid.violations());
-        }
-        return extracted;
     }
 
     private Uni<StorePlan> storeValidated(List<IncomingRecord> records, List<Extraction> extractions) {
@@ -173,7 +139,7 @@ public class IngestService {
                 .flatMap(x -> deadLetterPublisher.publish(plan.deadLettersToPublish(), plan.deadLetterAttempts()))
                 .flatMap(x -> checkpoints.advance(plan.forwardedUpTo()))
                 .replaceWith(plan.outcome())
-                .invoke(metrics::record);
+                .invoke(outcome -> outcome.reportTo(metrics));
     }
 
     private Uni<StorePlan> storeExtracted(List<Extraction> extractions) {
@@ -187,7 +153,7 @@ public class IngestService {
             }
         }
         return pool.withTransaction(connection -> appender.append(connection, events)
-                .flatMap(appended -> deadLetterWriter.record(connection, deadLetters)
+                .flatMap(appended -> newDeadLetters.record(connection, deadLetters)
                         .flatMap(attempts -> plan(connection, events, appended, deadLetters, attempts))));
     }
 
@@ -209,7 +175,7 @@ public class IngestService {
     }
 
     private static StorePlan buildPlan(List<Event> events, LakeAppender.Result appended,
-            Map<EventKey, LakeWriter.StoredOrigin> storedOrigins,
+            Map<EventKey, LakeWriteRepository.StoredOrigin> storedOrigins,
             Map<TopicPartitionKey, Long> forwardedUpTo, List<NewDeadLetter> deadLetters, List<Integer> attempts) {
         List<Event> toForward = new ArrayList<>(events.size());
         Map<String, Integer> stored = new HashMap<>();
@@ -232,7 +198,7 @@ public class IngestService {
                 duplicates.merge(event.stream(), 1, Integer::sum);
                 // The lake holds this very record (not another record reusing its id) and its partition was
                 // never forwarded past it: it was stored, then the service stopped before forwarding it.
-                LakeWriter.StoredOrigin storedCopy = storedOrigins.get(key);
+                LakeWriteRepository.StoredOrigin storedCopy = storedOrigins.get(key);
                 if (storedCopy != null && event.origin().equals(storedCopy.origin())
                         && !wasForwarded(event.origin(), forwardedUpTo)) {
                     toForward.add(event.withLakeSeq(storedCopy.seq()));

@@ -15,8 +15,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.eventlake.config.EventLakeConfig;
+import io.eventlake.envelope.IncomingRecord;
+import io.eventlake.envelope.IncomingRecord.RecordHeader;
 import io.eventlake.event.RecordOrigin;
-import io.eventlake.ingest.IncomingRecord.RecordHeader;
 import io.eventlake.messaging.Channels;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;

@@ -24,7 +24,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 public class LakeAppender {
 
     @Inject
-    LakeWriter writer;
+    LakeWriteRepository writer;
 
     @Inject
     LatestView view;

@@ -13,7 +13,7 @@ import org.hibernate.type.SqlTypes;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /**
- * An event in the lake, as read back. Rows are written by {@link LakeWriter} (batched, idempotent) and never
+ * An event in the lake, as read back. Rows are written by {@link LakeWriteRepository} (batched, idempotent) and never
  * updated, so the entity is read-only in practice. Columns are defined by the Flyway migrations.
  */
 @Entity

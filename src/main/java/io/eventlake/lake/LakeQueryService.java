@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import io.eventlake.error.ConflictException;
 import io.eventlake.error.NotFoundException;
+import io.eventlake.request.PageCursor;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
@@ -26,7 +27,7 @@ public class LakeQueryService {
             boolean hasMore = rows.size() > query.limit();
             List<LakeEvent> page = hasMore ? rows.subList(0, query.limit()) : rows;
             long last = page.isEmpty() ? query.afterSeq() : page.get(page.size() - 1).seq;
-            return new EventPage(page.stream().map(EventView::of).toList(), EventCursor.encode(last), hasMore);
+            return new EventPage(page.stream().map(EventView::of).toList(), PageCursor.encode(last), hasMore);
         });
     }
 

@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.eventlake.event.Event;
-import io.eventlake.ingest.IngestOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,15 +38,28 @@ public class IngestMetrics {
     /** Per stream; looked up once per event, so kept here rather than rebuilt through the registry each time. */
     private final Map<String, DistributionSummary> endToEnd = new ConcurrentHashMap<>();
 
-    public void record(IngestOutcome outcome) {
-        outcome.storedByStream().forEach((stream, n) -> ingested(stream, "stored").increment(n));
-        outcome.duplicatesByStream().forEach((stream, n) -> ingested(stream, "duplicate").increment(n));
-        outcome.supersededByStream().forEach((stream, n) -> Counter.builder("eventlake.events.superseded")
+    /** Events new to the lake. */
+    public void stored(String stream, int events) {
+        ingested(stream, "stored").increment(events);
+    }
+
+    /** Events the lake already held (redeliveries, repeated ids). */
+    public void duplicates(String stream, int events) {
+        ingested(stream, "duplicate").increment(events);
+    }
+
+    /** Stored events older than their key's latest. */
+    public void superseded(String stream, int events) {
+        Counter.builder("eventlake.events.superseded")
                 .description("Stored events older than their key's latest: kept in the history, not forwarded")
-                .tag("stream", stream).register(registry).increment(n));
-        outcome.deadLettersByCode().forEach((code, n) -> Counter.builder("eventlake.events.dead_lettered")
+                .tag("stream", stream).register(registry).increment(events);
+    }
+
+    /** Records refused, by the reason's code. */
+    public void deadLettered(String reason, int records) {
+        Counter.builder("eventlake.events.dead_lettered")
                 .description("Records that could not become events and went to the dead letters")
-                .tag("reason", code.name()).register(registry).increment(n));
+                .tag("reason", reason).register(registry).increment(records);
     }
 
     public void lakeWrite(long nanos) {

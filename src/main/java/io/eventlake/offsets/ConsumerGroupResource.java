@@ -44,9 +44,6 @@ public class ConsumerGroupResource {
     @Inject
     ConsumerGroupService groups;
 
-    @Inject
-    OffsetChangeRepository changes;
-
     @GET
     @Path("consumer-groups")
     @Operation(summary = "Every consumer group: state, member count, topics, total lag")
@@ -123,7 +120,7 @@ public class ConsumerGroupResource {
         if (size < 1 || size > 1000) {
             throw new InvalidRequestException(Violation.atParameter("limit", "must be between 1 and 1000"));
         }
-        return changes.list(group == null || group.isBlank() ? null : group, before == null ? Long.MAX_VALUE : before,
+        return groups.changes(group == null || group.isBlank() ? null : group, before == null ? Long.MAX_VALUE : before,
                 size);
     }
 }

@@ -353,4 +353,9 @@ public class ConsumerGroupService {
             throw new IllegalStateException(e);
         }
     }
+
+    /** The executed resets and copies, newest first, of one group or of all ({@code group} null). */
+    public List<ConsumerGroupViews.OffsetChange> changes(String group, long beforeId, int limit) {
+        return changes.list(group, beforeId, limit);
+    }
 }

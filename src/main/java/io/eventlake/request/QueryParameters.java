@@ -5,7 +5,6 @@ import java.time.format.DateTimeParseException;
 
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.Violation;
-import io.eventlake.lake.EventCursor;
 
 /**
  * The query parameters several endpoints share, read the same way everywhere: a blank value is an absent
@@ -22,7 +21,7 @@ public final class QueryParameters {
             return 0;
         }
         try {
-            return EventCursor.decode(after);
+            return PageCursor.decode(after);
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(Violation.atParameter("after", e.getMessage()));
         }

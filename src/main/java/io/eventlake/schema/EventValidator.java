@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 
 import io.eventlake.config.EventLakeConfig;
+import io.eventlake.config.UnknownTypePolicy;
 import io.eventlake.error.Violation;
 import io.eventlake.schema.validation.CompiledSchema;
 import io.smallrye.mutiny.Uni;

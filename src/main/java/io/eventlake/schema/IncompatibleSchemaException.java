@@ -2,9 +2,9 @@ package io.eventlake.schema;
 
 import java.util.List;
 
+import io.eventlake.config.CompatibilityLevel;
 import io.eventlake.error.EventLakeException;
 import io.eventlake.error.Violation;
-import io.eventlake.schema.compatibility.CompatibilityLevel;
 
 /** A new schema version breaks the type's compatibility level: 409, with every breaking change. */
 public class IncompatibleSchemaException extends EventLakeException {

@@ -11,14 +11,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.eventlake.config.CompatibilityLevel;
 import io.eventlake.config.EventLakeConfig;
 import io.eventlake.error.NotFoundException;
 import io.eventlake.error.Violation;
 import io.eventlake.schema.SchemaViews.Registration;
 import io.eventlake.schema.SchemaViews.TypeSummary;
+import io.eventlake.schema.SchemaViews.ValidationResult;
 import io.eventlake.schema.compatibility.CompatibilityChecker;
-import io.eventlake.schema.compatibility.CompatibilityLevel;
 import io.eventlake.schema.compatibility.SchemaChange;
+import io.eventlake.schema.validation.CompiledSchema;
 import io.eventlake.schema.validation.JsonSchemaCompiler;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -130,5 +132,24 @@ public class SchemaRegistryService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("EL0305 a stored schema is not JSON", e);
         }
+    }
+
+    /**
+     * The verdict of the type's schema ({@code version}: a number or {@code latest}) on a payload, without
+     * ingesting it: every violation as {pointer, message}. 404 without such a schema.
+     */
+    public Uni<ValidationResult> validate(String type, String version, JsonNode payload) {
+        String wanted = version;
+        return cache.ready().map(x -> {
+            SchemaCache.TypeSchemas schemas = cache.of(type).orElseThrow(() -> noSchema(type));
+            int number = "latest".equals(wanted) ? schemas.latest().getKey() : Integer.parseInt(wanted);
+            Optional<CompiledSchema> schema = schemas.version(number);
+            if (schema.isEmpty()) {
+                throw new NotFoundException("Type '" + type + "' has no schema version " + number + ".");
+            }
+            List<Violation> violations = schema.get().validate(payload);
+            return new ValidationResult(violations.isEmpty(), number,
+                    violations.isEmpty() ? null : EventValidator.summary(type, number, violations), violations);
+        });
     }
 }

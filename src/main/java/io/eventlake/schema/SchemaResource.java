@@ -3,7 +3,6 @@ package io.eventlake.schema;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -27,9 +26,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.eventlake.config.CompatibilityLevel;
 import io.eventlake.config.EventLakeConfig;
 import io.eventlake.error.InvalidRequestException;
-import io.eventlake.error.NotFoundException;
 import io.eventlake.error.PayloadTooLargeException;
 import io.eventlake.error.Violation;
 import io.eventlake.event.StreamNaming;
@@ -37,8 +36,6 @@ import io.eventlake.schema.SchemaViews.Compatibility;
 import io.eventlake.schema.SchemaViews.SchemaVersion;
 import io.eventlake.schema.SchemaViews.TypeSummary;
 import io.eventlake.schema.SchemaViews.ValidationResult;
-import io.eventlake.schema.compatibility.CompatibilityLevel;
-import io.eventlake.schema.validation.CompiledSchema;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
 import io.eventlake.security.StreamScope;
@@ -60,9 +57,6 @@ public class SchemaResource {
 
     @Inject
     SchemaRegistryService registry;
-
-    @Inject
-    SchemaCache cache;
 
     @Inject
     EventLakeConfig config;
@@ -171,17 +165,7 @@ public class SchemaResource {
         checkType(type);
         JsonNode payload = readJson(body);
         String wanted = version == null || version.isBlank() ? "latest" : checkVersion("version", version);
-        return cache.ready().map(x -> {
-            SchemaCache.TypeSchemas schemas = cache.of(type).orElseThrow(() -> SchemaRegistryService.noSchema(type));
-            int number = "latest".equals(wanted) ? schemas.latest().getKey() : Integer.parseInt(wanted);
-            Optional<CompiledSchema> schema = schemas.version(number);
-            if (schema.isEmpty()) {
-                throw new NotFoundException("Type '" + type + "' has no schema version " + number + ".");
-            }
-            List<Violation> violations = schema.get().validate(payload);
-            return new ValidationResult(violations.isEmpty(), number,
-                    violations.isEmpty() ? null : EventValidator.summary(type, number, violations), violations);
-        });
+        return registry.validate(type, wanted, payload);
     }
 
     /** A well-formed type of a stream the caller may reach. */

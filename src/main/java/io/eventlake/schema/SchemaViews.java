@@ -6,8 +6,8 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
+import io.eventlake.config.CompatibilityLevel;
 import io.eventlake.error.Violation;
-import io.eventlake.schema.compatibility.CompatibilityLevel;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** What the schema API answers. */

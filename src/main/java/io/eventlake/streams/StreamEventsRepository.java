@@ -6,7 +6,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.eventlake.lake.EventCursor;
+import io.eventlake.request.PageCursor;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -41,7 +41,7 @@ public class StreamEventsRepository {
             long last = afterSeq;
             for (Row row : rows) {
                 last = row.getLong(0);
-                events.add(new StreamEvent(EventCursor.encode(last), row.getString(1), row.getString(2), row.getString(3),
+                events.add(new StreamEvent(PageCursor.encode(last), row.getString(1), row.getString(2), row.getString(3),
                         row.getString(4), row.getOffsetDateTime(5), row.getInteger(6),
                         row.getBoolean(7) ? Boolean.TRUE : null, row.getString(8)));
             }

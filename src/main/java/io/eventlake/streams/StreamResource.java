@@ -18,7 +18,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
-import io.eventlake.error.NotFoundException;
 import io.eventlake.request.QueryParameters;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
@@ -37,10 +36,7 @@ public class StreamResource {
     static final String NDJSON = "application/x-ndjson";
 
     @Inject
-    StreamStateRepository repository;
-
-    @Inject
-    StreamEventsReader reader;
+    StreamService streams;
 
     @Inject
     Caller caller;
@@ -50,7 +46,7 @@ public class StreamResource {
     @Operation(summary = "Every stream with its number of live and deleted keys")
     public Uni<StreamList> streams() {
         StreamScope scope = caller.streams();
-        return repository.streams()
+        return streams.streams()
                 .map(all -> new StreamList(all.stream().filter(s -> scope.permits(s.stream())).toList()));
     }
 
@@ -62,17 +58,7 @@ public class StreamResource {
     @APIResponse(responseCode = "404", description = "The key was never seen, or its latest event is a delete")
     public Uni<KeyState> key(@PathParam("stream") String stream, @PathParam("key") String key) {
         caller.streams().require(stream);
-        return repository.key(stream, key).map(found -> {
-            if (found.isEmpty()) {
-                throw new NotFoundException("Stream '" + stream + "' has no key '" + key + "'.");
-            }
-            if (found.get().deleted()) {
-                KeyState tombstone = found.get().state();
-                throw new NotFoundException("Key '" + key + "' of stream '" + stream + "' was deleted by event '"
-                        + tombstone.id() + "' (" + tombstone.type() + ") at " + tombstone.time() + ".");
-            }
-            return found.get().state();
-        });
+        return streams.key(stream, key);
     }
 
     @GET
@@ -85,7 +71,8 @@ public class StreamResource {
     public Multi<StreamEvent> events(@PathParam("stream") String stream, @QueryParam("after") String after,
             @QueryParam("type") String type, @QueryParam("key") String key, @QueryParam("follow") boolean follow) {
         caller.streams().require(stream);
-        return reader.read(stream, QueryParameters.cursor(after), QueryParameters.optional(type), QueryParameters.optional(key),
+        return streams.events(stream, QueryParameters.cursor(after), QueryParameters.optional(type),
+                QueryParameters.optional(key),
                 follow);
     }
 
@@ -99,8 +86,8 @@ public class StreamResource {
         caller.streams().require(stream);
         // A reconnecting EventSource sends the last id it received: resume there.
         String from = after != null && !after.isBlank() ? after : lastEventId;
-        return reader
-                .read(stream, QueryParameters.cursor(from), QueryParameters.optional(type), QueryParameters.optional(key),
+        return streams
+                .events(stream, QueryParameters.cursor(from), QueryParameters.optional(type), QueryParameters.optional(key),
                         follow)
                 .map(event -> sse.newEventBuilder().id(event.cursor()).name("event")
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).data(StreamEvent.class, event).build());
@@ -115,13 +102,6 @@ public class StreamResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<KeyState> snapshot(@PathParam("stream") String stream) {
         caller.streams().require(stream);
-        return repository.exists(stream).onItem().transformToMulti(exists -> {
-            if (!exists) {
-                return Multi.createFrom().failure(new NotFoundException("No stream '" + stream
-                        + "': no event with a key was ever stored in it."));
-            }
-            // Each state is written as one line as the client reads; the cursor is read as they are written.
-            return repository.snapshot(stream);
-        });
+        return streams.snapshot(stream);
     }
 }

@@ -35,9 +35,8 @@ import io.eventlake.offsets.ConsumerGroupService;
 import io.eventlake.replay.KafkaCluster;
 import io.eventlake.replay.ReplayJob;
 import io.eventlake.replay.ReplayRepository;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.eventlake.subscriptions.SubscriptionRepository.LakePosition;
+import io.eventlake.subscriptions.SubscriptionRepository.SubscriptionRow;
 
 /**
  * Registers a new consumer group on streams and a start point, so that the application behind it ends up
@@ -70,7 +69,7 @@ public class SubscriptionService {
     ConsumerGroupService groups;
 
     @Inject
-    Pool pool;
+    SubscriptionRepository repository;
 
     @Inject
     KafkaCluster cluster;
@@ -145,56 +144,39 @@ public class SubscriptionService {
             offsets.put(new TopicPartition(backfillTopic, 0), new OffsetAndMetadata(0));
         }
         get(admin.alterConsumerGroupOffsets(group, offsets).all());
-        pool.preparedQuery("""
-                insert into subscription (group_id, streams, start_point, topics, backfill_topic, handover_seq, replay_job_id,
-                                          requested_by)
-                values ($1, $2, $3, $4, $5, $6, $7, $8)
-                on conflict (group_id) do update set streams = excluded.streams, start_point = excluded.start_point,
-                    topics = excluded.topics, backfill_topic = excluded.backfill_topic, handover_seq = excluded.handover_seq,
-                    replay_job_id = excluded.replay_job_id, requested_by = excluded.requested_by, created_at = now()
-                """).execute(Tuple.tuple().addString(group).addArrayOfString(request.streams().toArray(String[]::new))
-                .addString(start).addArrayOfString(cleanTopics.toArray(String[]::new)).addString(backfillTopic)
-                .addLong(handoverSeq).addLong(jobId).addString(by)).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS));
+        repository.upsert(group, request.streams(), start, cleanTopics, backfillTopic, handoverSeq, jobId, by)
+                .await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS));
         LOG.infof("EL0701 subscription %s on %s from %s: topics %s, backfill %s up to lake position %d", group,
                 request.streams(), start, cleanTopics, backfillTopic, handoverSeq);
         return get(group);
     }
 
     public List<Subscription> list() {
-        List<Subscription> subscriptions = new ArrayList<>();
-        for (Row row : pool.query("select group_id from subscription order by created_at desc limit 100").execute()
-                .await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS))) {
-            subscriptions.add(get(row.getString(0)));
-        }
-        return subscriptions;
+        return repository.list(100).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).stream()
+                .map(this::withLag).toList();
     }
 
     public Subscription get(String group) {
-        var rows = pool.preparedQuery("""
-                select s.group_id, s.streams, s.start_point, s.topics, s.backfill_topic, s.handover_seq, s.replay_job_id,
-                       s.requested_by, s.created_at, j.state, j.total_expected - j.sent
-                from subscription s left join replay_job j on j.id = s.replay_job_id
-                where s.group_id = $1
-                """).execute(Tuple.of(group)).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS));
-        if (rows.size() == 0) {
-            throw new NotFoundException("No subscription for consumer group '" + group + "'.");
-        }
-        Row row = rows.iterator().next();
+        return repository.find(group).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).map(this::withLag)
+                .orElseThrow(() -> new NotFoundException("No subscription for consumer group '" + group + "'."));
+    }
+
+    /** The subscription with its lag: records the group has still to read, unsent backfill included. */
+    private Subscription withLag(SubscriptionRow row) {
+        boolean backfillDone = "SUCCEEDED".equals(row.backfillState());
         long lag = 0;
         try {
-            lag = groups.describe(group).partitions().stream()
-                    .filter(p -> !p.topic().equals(row.getString("backfill_topic")) || !"SUCCEEDED".equals(row.getString(9)))
+            lag = groups.describe(row.group()).partitions().stream()
+                    .filter(p -> !p.topic().equals(row.backfillTopic()) || !backfillDone)
                     .mapToLong(p -> p.lag()).sum();
         } catch (NotFoundException e) {
             // offsets not visible yet
         }
-        Long unsent = row.getLong(10);
-        if (unsent != null && !"SUCCEEDED".equals(row.getString(9))) {
-            lag += unsent;
+        if (row.backfillUnsent() != null && !backfillDone) {
+            lag += row.backfillUnsent();
         }
-        return new Subscription(row.getString(0), List.of(row.getArrayOfStrings(1)), row.getString(2),
-                List.of(row.getArrayOfStrings(3)), row.getString(4), row.getLong(5), row.getLong(6), row.getString(9), lag,
-                row.getString(7), row.getOffsetDateTime(8));
+        return new Subscription(row.group(), row.streams(), row.start(), row.topics(), row.backfillTopic(),
+                row.handoverSeq(), row.replayJobId(), row.backfillState(), lag, row.requestedBy(), row.createdAt());
     }
 
     private void refuseIfTaken(String group, boolean takeOver) {
@@ -234,19 +216,14 @@ public class SubscriptionService {
      * event such a transaction stores gets a position below it, and must be in the backfill.
      */
     private long handoverSeq() {
-        Row now = pool.query("select clock_timestamp(), coalesce(max(seq), 0) from lake_event").execute()
-                .await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).iterator().next();
-        OffsetDateTime readAt = now.getOffsetDateTime(0);
+        LakePosition now = repository.lakePosition().await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS));
+        OffsetDateTime readAt = now.readAt();
         long deadline = System.nanoTime() + Duration.ofSeconds(TIMEOUT_SECONDS).toNanos();
         while (true) {
-            long running = pool.preparedQuery("""
-                    select count(*) from pg_stat_activity
-                    where datname = current_database() and backend_xid is not null and xact_start < $1
-                      and pid <> pg_backend_pid()
-                    """).execute(Tuple.of(readAt)).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).iterator().next()
-                    .getLong(0);
+            long running = repository.writingTransactionsStartedBefore(readAt).await()
+                    .atMost(Duration.ofSeconds(TIMEOUT_SECONDS));
             if (running == 0) {
-                return now.getLong(1);
+                return now.seq();
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("transactions older than " + readAt + " are still running after "

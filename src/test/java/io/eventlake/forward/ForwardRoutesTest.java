@@ -37,6 +37,6 @@ class ForwardRoutesTest {
 
     @Test
     void anInvalidRegexIsRefused() {
-        assertThatThrownBy(() -> ForwardRoutes.matcher("regex:(")).isInstanceOf(PatternSyntaxException.class);
+        assertThatThrownBy(() -> io.eventlake.config.TypePattern.matcher("regex:(")).isInstanceOf(PatternSyntaxException.class);
     }
 }

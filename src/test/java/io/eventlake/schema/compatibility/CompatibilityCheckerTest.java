@@ -11,6 +11,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.eventlake.config.CompatibilityLevel;
+
 /**
  * The compatibility rules, one by one: what each schema change breaks (backward: readers with the new
  * schema and data written with the old; forward: readers with the old schema and data written with the

@@ -1,4 +1,4 @@
-package io.eventlake.ingest;
+package io.eventlake.envelope;
 
 /** Why a record became a dead letter instead of an event. Stored and sent as {@code error_code}. */
 public enum RejectionCode {

@@ -1,4 +1,4 @@
-package io.eventlake.ingest;
+package io.eventlake.envelope;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -18,8 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.eventlake.envelope.IncomingRecord.RecordHeader;
 import io.eventlake.error.Violation;
-import io.eventlake.ingest.IncomingRecord.RecordHeader;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,11 +28,12 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Stores dead letters. Keyed by the source record, so a redelivered bad record adds an attempt instead of
+ * The SQL that stores new dead letters (reads and actions are in {@link DeadLetterRepository}). Keyed by the source record, so
+ * a redelivered bad record adds an attempt instead of
  * a second dead letter. Dead letters are the exception, so one statement each is fine here.
  */
 @ApplicationScoped
-public class DeadLetterWriter {
+public class NewDeadLetterRepository {
 
     private static final String UPSERT = """
             insert into dead_letter (reason_code, reason, event_type, source_topic, source_partition,

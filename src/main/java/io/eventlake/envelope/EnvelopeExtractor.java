@@ -1,4 +1,4 @@
-package io.eventlake.ingest;
+package io.eventlake.envelope;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ import io.eventlake.event.StreamNaming;
  */
 public final class EnvelopeExtractor {
 
-    static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json";
+    public static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json";
 
     private final ObjectMapper mapper;
     private final String typeHeader;

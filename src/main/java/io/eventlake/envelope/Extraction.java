@@ -1,4 +1,4 @@
-package io.eventlake.ingest;
+package io.eventlake.envelope;
 
 import java.util.List;
 

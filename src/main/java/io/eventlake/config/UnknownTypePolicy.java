@@ -1,4 +1,4 @@
-package io.eventlake.schema;
+package io.eventlake.config;
 
 /** What happens to an event whose type has no registered schema. */
 public enum UnknownTypePolicy {

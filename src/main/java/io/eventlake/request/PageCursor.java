@@ -1,17 +1,17 @@
-package io.eventlake.lake;
+package io.eventlake.request;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Opaque pagination cursors: a versioned position in the lake's order, base64url-encoded so clients treat
+ * Opaque pagination cursors: a versioned position (a lake seq, a dead letter or audit id), base64url-encoded so clients treat
  * it as a token, not a number they might do arithmetic on. Decoding rejects anything it did not encode.
  */
-public final class EventCursor {
+public final class PageCursor {
 
     private static final String PREFIX = "v1:";
 
-    private EventCursor() {
+    private PageCursor() {
     }
 
     public static String encode(long seq) {

@@ -1,4 +1,4 @@
-package io.eventlake.schema.compatibility;
+package io.eventlake.config;
 
 /**
  * Compatibility levels with the meaning the well-known registries give them. BACKWARD: consumers using the
@@ -15,13 +15,28 @@ public enum CompatibilityLevel {
     FULL_TRANSITIVE(true, true, true),
     NONE(false, false, false);
 
-    final boolean backward;
-    final boolean forward;
-    final boolean transitive;
+    private final boolean backward;
+    private final boolean forward;
+    private final boolean transitive;
 
     CompatibilityLevel(boolean backward, boolean forward, boolean transitive) {
         this.backward = backward;
         this.forward = forward;
         this.transitive = transitive;
+    }
+
+    /** Data written with an earlier version must be valid under the new one. */
+    public boolean backward() {
+        return backward;
+    }
+
+    /** Data written with the new version must be valid under the earlier one. */
+    public boolean forward() {
+        return forward;
+    }
+
+    /** Checked against every earlier version, not only the latest. */
+    public boolean transitive() {
+        return transitive;
     }
 }

@@ -17,12 +17,13 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Appends events to the lake. The hot path of ingest, so it is one multi-row statement per batch over the
+ * The SQL that writes {@code lake_event} ({@link LakeAppender} orchestrates it with the view). The hot path of
+ * ingest, so it is one multi-row statement per batch over the
  * reactive client (the same pool Hibernate Reactive uses) rather than one entity per event: PostgreSQL's
  * {@code unnest} turns column arrays into rows, and {@code on conflict do nothing} makes redelivery a no-op.
  */
 @ApplicationScoped
-public class LakeWriter {
+public class LakeWriteRepository {
 
     private static final String INSERT = """
             insert into lake_event (source, event_id, type, stream, event_key, event_time, content_type,

@@ -1,4 +1,4 @@
-package io.eventlake.ingest;
+package io.eventlake.envelope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.eventlake.envelope.IncomingRecord.RecordHeader;
 import io.eventlake.event.Event;
 import io.eventlake.event.RecordOrigin;
-import io.eventlake.ingest.IncomingRecord.RecordHeader;
 
 class EnvelopeExtractorTest {
 

@@ -3,7 +3,6 @@ package io.eventlake.compaction;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,18 +12,18 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.eventlake.compaction.CompactionRunRepository.KeyBatch;
 import io.eventlake.config.EventLakeConfig;
 import io.eventlake.config.EventLakeConfig.Compaction.StreamCompaction;
 import io.eventlake.error.ConflictException;
 import io.eventlake.error.InvalidRequestException;
+import io.eventlake.error.NotFoundException;
 import io.eventlake.error.Violation;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Compacts a stream's history like Kafka's log compaction: of the events that arrived more than
@@ -38,9 +37,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * PostgreSQL advisory lock on its own connection until it ends (a crash releases it).
  */
 @ApplicationScoped
-public class HistoryCompactor {
+public class CompactionService {
 
-    private static final Logger LOG = Logger.getLogger(HistoryCompactor.class);
+    private static final Logger LOG = Logger.getLogger(CompactionService.class);
 
     @Inject
     Pool pool;
@@ -79,11 +78,9 @@ public class HistoryCompactor {
                                 + "' (eventlake.compaction.stream.\"" + stream + "\".history-after): give historyAfter")));
         OffsetDateTime olderThan = OffsetDateTime.now(ZoneOffset.UTC).minus(after);
         OffsetDateTime tombstonesBefore = olderThan.minus(config.compaction().tombstoneRetentionOf(stream));
-        return pool.getConnection().flatMap(connection -> connection
-                .preparedQuery("select pg_try_advisory_lock(hashtext('eventlake.compaction'), hashtext($1))")
-                .execute(Tuple.of(stream))
-                .flatMap(rows -> {
-                    if (!rows.iterator().next().getBoolean(0)) {
+        return pool.getConnection().flatMap(connection -> runs.tryLock(connection, stream)
+                .flatMap(locked -> {
+                    if (!locked) {
                         throw new ConflictException("A history compaction of stream '" + stream + "' is already running.");
                     }
                     return runs.abandon(connection, stream)
@@ -107,49 +104,38 @@ public class HistoryCompactor {
     }
 
     private Uni<Void> batches(SqlConnection connection, CompactionRun run, String afterKey) {
-        return connection.preparedQuery(CompactionRunRepository.KEYS)
-                .execute(Tuple.of(run.stream(), afterKey, config.compaction().batchKeys()))
-                .flatMap(rows -> {
-                    List<String> keys = new ArrayList<>();
-                    List<Long> seqs = new ArrayList<>();
-                    for (Row row : rows) {
-                        keys.add(row.getString(0));
-                        seqs.add(row.getLong(1));
-                    }
-                    if (keys.isEmpty()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    return batch(connection, run, keys, seqs)
-                            .flatMap(x -> batches(connection, run, keys.get(keys.size() - 1)));
-                });
+        return runs.keys(connection, run.stream(), afterKey, config.compaction().batchKeys()).flatMap(batch -> {
+            if (batch.keys().isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return batch(connection, run, batch)
+                    .flatMap(x -> batches(connection, run, batch.keys().get(batch.keys().size() - 1)));
+        });
     }
 
     /** One batch of keys, in one transaction: older events of each key, then expired tombstones with their key. */
-    private Uni<Void> batch(SqlConnection connection, CompactionRun run, List<String> keys, List<Long> seqs) {
-        String[] keyArray = keys.toArray(String[]::new);
-        return connection.begin().flatMap(tx -> connection.preparedQuery(CompactionRunRepository.REMOVE_SUPERSEDED)
-                .execute(Tuple.tuple().addString(run.stream()).addArrayOfString(keyArray)
-                        .addArrayOfLong(seqs.toArray(Long[]::new)).addOffsetDateTime(run.olderThan()))
-                .flatMap(removed -> connection.preparedQuery(CompactionRunRepository.REMOVE_TOMBSTONED_KEYS)
-                        .execute(Tuple.tuple().addString(run.stream()).addArrayOfString(keyArray)
-                                .addOffsetDateTime(run.tombstonesBefore()))
-                        .flatMap(tombstoned -> {
-                            List<Long> tombstones = new ArrayList<>();
-                            tombstoned.forEach(row -> tombstones.add(row.getLong(0)));
-                            return connection.preparedQuery(CompactionRunRepository.REMOVE_EVENTS)
-                                    .execute(Tuple.tuple().addArrayOfLong(tombstones.toArray(Long[]::new)))
-                                    .flatMap(x -> runs.progress(connection, run.id(), keys.size(), removed.rowCount(),
-                                            tombstones.size()));
-                        }))
+    private Uni<Void> batch(SqlConnection connection, CompactionRun run, KeyBatch batch) {
+        return connection.begin().flatMap(tx -> runs.removeSuperseded(connection, run.stream(), batch, run.olderThan())
+                .flatMap(removed -> runs.removeTombstonedKeys(connection, run.stream(), batch.keys(), run.tombstonesBefore())
+                        .flatMap(tombstones -> runs.removeEvents(connection, tombstones)
+                                .flatMap(x -> runs.progress(connection, run.id(), batch.keys().size(), removed,
+                                        tombstones.size()))))
                 .flatMap(x -> tx.commit())
                 .onFailure().call(failure -> tx.rollback().onFailure().recoverWithNull()));
     }
 
     private Uni<Void> release(SqlConnection connection, String stream) {
-        return connection.preparedQuery("select pg_advisory_unlock(hashtext('eventlake.compaction'), hashtext($1))")
-                .execute(Tuple.of(stream))
+        return runs.unlock(connection, stream)
                 .onFailure().recoverWithNull()
-                .onTermination().call(connection::close)
-                .replaceWithVoid();
+                .onTermination().call(connection::close);
+    }
+
+    /** The latest runs first, optionally of one stream. */
+    public Uni<List<CompactionRun>> list(String stream, int limit) {
+        return runs.list(pool, stream, limit);
+    }
+
+    public Uni<CompactionRun> get(long id) {
+        return runs.get(pool, id).map(found -> found.orElseThrow(() -> new NotFoundException("No compaction run " + id + ".")));
     }
 }

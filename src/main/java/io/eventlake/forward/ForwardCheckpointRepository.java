@@ -19,7 +19,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * between the two) is forwarded, and one that was forwarded is not forwarded twice.
  */
 @ApplicationScoped
-public class ForwardCheckpoints {
+public class ForwardCheckpointRepository {
 
     private static final String LOAD = """
             select c.topic, c.partition, c.forwarded_offset

@@ -1,4 +1,4 @@
-package io.eventlake.lake;
+package io.eventlake.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,24 +8,24 @@ import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
 
-class EventCursorTest {
+class PageCursorTest {
 
     @Test
     void roundTrips() {
         for (long seq : new long[] { 0, 1, 42, Long.MAX_VALUE }) {
-            assertThat(EventCursor.decode(EventCursor.encode(seq))).isEqualTo(seq);
+            assertThat(PageCursor.decode(PageCursor.encode(seq))).isEqualTo(seq);
         }
     }
 
     @Test
     void isOpaque() {
-        assertThat(EventCursor.encode(42)).doesNotContain("42");
+        assertThat(PageCursor.encode(42)).doesNotContain("42");
     }
 
     @Test
     void rejectsWhatItDidNotIssue() {
         for (String bad : new String[] { "42", "!!!", encoded("v2:5"), encoded("v1:-3"), encoded("v1:abc"), "" }) {
-            assertThatThrownBy(() -> EventCursor.decode(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> PageCursor.decode(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }
 

@@ -1,0 +1,67 @@
+package io.eventlake.envelope;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.eventlake.compaction.CompactionRules;
+import io.eventlake.event.Event;
+import io.eventlake.metrics.IngestMetrics;
+import io.eventlake.schema.EventValidator;
+import io.eventlake.schema.EventValidator.Invalid;
+import io.eventlake.schema.EventValidator.Valid;
+import io.eventlake.schema.EventValidator.Verdict;
+
+/**
+ * Judges an extracted event the way the lake takes it: its stream's compaction rules (tombstone, ordering
+ * version), then its type's schema. Shared by ingest and by the dead-letter redrive, so that a redriven record is
+ * judged exactly as a new one.
+ */
+@ApplicationScoped
+public class EventJudge {
+
+    private final CompactionRules compaction;
+    private final EventValidator validator;
+    private final IngestMetrics metrics;
+
+    @Inject
+    public EventJudge(CompactionRules compaction, EventValidator validator, IngestMetrics metrics) {
+        this.compaction = compaction;
+        this.validator = validator;
+        this.metrics = metrics;
+    }
+
+    /**
+     * An extracted event as the lake takes it: marked as a tombstone or not, with the version that orders
+     * it within its key, and checked against its type's schema (the version it matched is recorded; a
+     * rejection carries every violation). Used by ingest and by the dead-letter redrive, against the current schemas.
+     */
+    public Extraction judged(Extraction extraction) {
+        if (!(extraction instanceof Extraction.Extracted extracted)) {
+            return extraction;
+        }
+        boolean nullValue = extraction.record().value() == null;
+        Extraction.Extracted ruled = extracted
+                .withEvent(compaction.apply(extracted.event(), nullValue, extracted.parsedData()));
+        if (ruled.event().tombstone() && ruled.event().data() == null) {
+            // A delete without data (a Kafka tombstone): there is nothing to validate.
+            return ruled;
+        }
+        return validated(ruled);
+    }
+
+    private Extraction validated(Extraction.Extracted extracted) {
+        Event event = extracted.event();
+        Verdict verdict = extracted.parsedData() != null
+                ? validator.validateNode(event.type(), event.stream(), event.dataSchema(), extracted.parsedData())
+                : validator.validate(event.type(), event.stream(), event.dataSchema(), event.data());
+        if (verdict instanceof Valid valid) {
+            return extracted.withEvent(event.withSchemaVersion(valid.version()));
+        }
+        if (verdict instanceof Invalid invalid) {
+            metrics.rejected(event.stream(), invalid.code());
+            return new Extraction.Rejected(extracted.record(), RejectionCode.valueOf(invalid.code()), invalid.summary(),
+                    invalid.violations());
+        }
+        return extracted;
+    }
+}

@@ -1,0 +1,153 @@
+package io.eventlake.replay;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.eventlake.config.EventLakeConfig;
+import io.eventlake.error.ConflictException;
+import io.eventlake.error.InvalidRequestException;
+import io.eventlake.error.NotFoundException;
+import io.eventlake.error.Violation;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Replay jobs: a request checked and recorded as a PENDING job (a {@link ReplayRunner} of this cluster runs it),
+ * the jobs with their progress, and their cancellation.
+ */
+@ApplicationScoped
+public class ReplayService {
+
+    private final ReplayRepository repository;
+    private final EventLakeConfig config;
+    private final ObjectMapper mapper;
+    private final KafkaCluster cluster;
+
+    @Inject
+    public ReplayService(ReplayRepository repository, EventLakeConfig config, ObjectMapper mapper, KafkaCluster cluster) {
+        this.repository = repository;
+        this.config = config;
+        this.mapper = mapper;
+        this.cluster = cluster;
+    }
+
+    /** Checks the request (400 with every problem) and records it as a job covering the lake as it is now. */
+    public Uni<ReplayJob> start(ReplayRequest request, String by) {
+        List<Violation> problems = new ArrayList<>();
+        String source = request.source() == null ? ReplayJob.HISTORY : request.source();
+        if (!ReplayJob.HISTORY.equals(source) && !ReplayJob.SNAPSHOT.equals(source)) {
+            problems.add(Violation.atPointer("/source", "must be 'history' or 'snapshot'"));
+        }
+        if (request.streams() == null || request.streams().isEmpty()
+                || request.streams().stream().anyMatch(s -> s == null || s.isBlank())) {
+            problems.add(Violation.atPointer("/streams", "name at least one stream"));
+        }
+        String target = request.targetTopic();
+        if (target == null || target.isBlank()) {
+            problems.add(Violation.atPointer("/targetTopic", "the topic to replay to is required"));
+        } else if (Pattern.compile(config.ingest().topicPattern()).matcher(target).matches()) {
+            problems.add(Violation.atPointer("/targetTopic", "'" + target
+                    + "' matches the ingest topic pattern: the replayed events would be ingested again"));
+        } else if (!target.matches("[a-zA-Z0-9._-]{1,249}")) {
+            problems.add(Violation.atPointer("/targetTopic", "not a valid Kafka topic name"));
+        }
+        OffsetDateTime from = time(request.from(), "/from", problems);
+        OffsetDateTime to = time(request.to(), "/to", problems);
+        if (from != null && to != null && !to.isAfter(from)) {
+            problems.add(Violation.atPointer("/to", "must be after 'from'"));
+        }
+        if (request.eventsPerSecond() != null && !(request.eventsPerSecond() > 0)) {
+            problems.add(Violation.atPointer("/eventsPerSecond", "must be positive"));
+        }
+        Duration spreadOver = null;
+        if (request.spreadOver() != null) {
+            try {
+                spreadOver = Duration.parse(request.spreadOver());
+                if (spreadOver.isNegative() || spreadOver.isZero()) {
+                    problems.add(Violation.atPointer("/spreadOver", "must be positive"));
+                }
+            } catch (DateTimeParseException e) {
+                problems.add(Violation.atPointer("/spreadOver", "'" + request.spreadOver()
+                        + "' is not an ISO-8601 duration such as PT2H or P3D"));
+            }
+            if (request.eventsPerSecond() != null) {
+                problems.add(Violation.atPointer("/spreadOver", "give eventsPerSecond or spreadOver, not both"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("The replay request is not valid.", problems);
+        }
+        String json;
+        try {
+            json = mapper.writeValueAsString(request);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return repository.create(source, request.streams(), request.types(), request.keys(), from, to, target,
+                request.eventsPerSecond(), spreadOver, by, json, cluster.id()).map(ReplayService::withProgress);
+    }
+
+    /** The latest jobs, newest first. */
+    public Uni<List<ReplayJob>> list(int limit) {
+        return repository.list(limit).map(jobs -> jobs.stream().map(ReplayService::withProgress).toList());
+    }
+
+    public Uni<ReplayJob> get(long id) {
+        return repository.get(id).map(found -> withProgress(found.orElseThrow(() -> notFound(id))));
+    }
+
+    /** Cancels a PENDING or RUNNING job; what was sent stays sent. 409 once it finished. */
+    public Uni<ReplayJob> cancel(long id) {
+        return repository.cancel(id).flatMap(cancelled -> repository.get(id).map(found -> {
+            ReplayJob job = found.orElseThrow(() -> notFound(id));
+            if (!cancelled && !ReplayJob.CANCELLED.equals(job.state())) {
+                throw new ConflictException(
+                        "Replay " + id + " is " + job.state() + "; only PENDING or RUNNING jobs can be cancelled.");
+            }
+            return withProgress(job);
+        }));
+    }
+
+    /** The job with its measured rate since it started and, while it runs, the time left at that rate. */
+    static ReplayJob withProgress(ReplayJob job) {
+        Double rate = null;
+        Long eta = null;
+        if (job.startedAt() != null && job.sent() > 0) {
+            OffsetDateTime end = job.finishedAt() != null ? job.finishedAt() : OffsetDateTime.now();
+            double seconds = Math.max(0.001, Duration.between(job.startedAt(), end).toMillis() / 1000.0);
+            rate = Math.round(job.sent() / seconds * 10) / 10.0;
+            if (ReplayJob.RUNNING.equals(job.state()) && rate > 0) {
+                eta = (long) Math.ceil(Math.max(0, job.totalExpected() - job.sent()) / rate);
+            }
+        }
+        return new ReplayJob(job.id(), job.state(), job.source(), job.streams(), job.types(), job.keys(), job.from(),
+                job.to(), job.targetTopic(), job.paceEventsPerSecond(), job.spreadOver(), job.totalExpected(), job.sent(), rate,
+                eta, job.error(), job.requestedBy(), job.createdAt(), job.startedAt(), job.updatedAt(), job.finishedAt(),
+                job.upToSeq(), job.checkpoint(), job.endMarker());
+    }
+
+    private static OffsetDateTime time(String value, String pointer, List<Violation> problems) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value);
+        } catch (DateTimeParseException e) {
+            problems.add(Violation.atPointer(pointer, "'" + value + "' is not an RFC 3339 timestamp"));
+            return null;
+        }
+    }
+
+    private static NotFoundException notFound(long id) {
+        return new NotFoundException("No replay job " + id + ".");
+    }
+}
