@@ -2,7 +2,7 @@ package io.eventlake.compaction;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.Violation;
 import io.eventlake.request.QueryParameters;
+import io.eventlake.request.RequestValues;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
 import io.eventlake.security.StreamScope;
@@ -58,17 +59,11 @@ public class CompactionResource {
         if (request == null || request.stream() == null || request.stream().isBlank()) {
             throw new InvalidRequestException(Violation.atPointer("/stream", "the stream to compact is required"));
         }
-        Duration after = null;
-        if (request.historyAfter() != null) {
-            try {
-                after = Duration.parse(request.historyAfter());
-            } catch (DateTimeParseException e) {
-                throw new InvalidRequestException(Violation.atPointer("/historyAfter",
-                        "'" + request.historyAfter() + "' is not an ISO-8601 duration such as PT1H or P30D"));
-            }
-            if (after.isNegative()) {
-                throw new InvalidRequestException(Violation.atPointer("/historyAfter", "must not be negative"));
-            }
+        List<Violation> problems = new ArrayList<>();
+        Duration after = RequestValues.duration(Violation.atPointer("/historyAfter", ""), request.historyAfter(), true,
+                problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems.get(0));
         }
         caller.streams().require(request.stream());
         return compactor.start(request.stream(), after, caller.name())
@@ -88,12 +83,7 @@ public class CompactionResource {
     @Operation(summary = "One compaction run: state, keys scanned of the total, events and tombstones removed")
     @APIResponse(responseCode = "404", description = "No such run")
     public Uni<CompactionRun> get(@PathParam("id") String id) {
-        long runId;
-        try {
-            runId = Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException(Violation.atParameter("id", "'" + id + "' is not a compaction run id"));
-        }
+        long runId = QueryParameters.id("id", id, "compaction run");
         StreamScope scope = caller.streams();
         return compactor.get(runId).map(run -> {
             scope.require(run.stream());

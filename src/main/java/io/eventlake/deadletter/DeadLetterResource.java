@@ -1,7 +1,7 @@
 package io.eventlake.deadletter;
 
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -29,6 +29,7 @@ import io.eventlake.envelope.RejectionCode;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.Violation;
 import io.eventlake.request.QueryParameters;
+import io.eventlake.request.RequestValues;
 import io.eventlake.schema.SchemaViolationException;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
@@ -131,40 +132,27 @@ public class DeadLetterResource {
         if (statusName != null && Arrays.stream(DeadLetterStatus.values()).noneMatch(s -> s.name().equals(statusName))) {
             throw problem(kind, "status", "must be one of " + Arrays.toString(DeadLetterStatus.values()));
         }
-        OffsetDateTime fromTime = time(kind, "from", from);
-        OffsetDateTime toTime = time(kind, "to", to);
-        if (fromTime != null && toTime != null && !fromTime.isBefore(toTime)) {
-            throw problem(kind, "to", "must be after 'from'");
+        List<Violation> problems = new ArrayList<>();
+        OffsetDateTime fromTime = RequestValues.time(problem(kind, "from"), from, problems);
+        OffsetDateTime toTime = RequestValues.time(problem(kind, "to"), to, problems);
+        RequestValues.inOrder(fromTime, toTime, problem(kind, "to"), problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems.get(0));
         }
         return new DeadLetterFilter(QueryParameters.optional(type), reasonCode, statusName, fromTime, toTime);
     }
 
-    private static OffsetDateTime time(String kind, String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value);
-        } catch (DateTimeParseException e) {
-            throw problem(kind, name, "must be an RFC 3339 timestamp such as 2025-06-12T08:00:00Z");
-        }
+    /** Where a filter value is: a query parameter, or a field of the bulk-redrive body. */
+    private static Violation problem(String kind, String name) {
+        return "parameter".equals(kind) ? Violation.atParameter(name, "") : Violation.atPointer("/" + name, "");
     }
 
     private static InvalidRequestException problem(String kind, String name, String message) {
-        return new InvalidRequestException("parameter".equals(kind) ? Violation.atParameter(name, message)
-                : Violation.atPointer("/" + name, message));
+        return new InvalidRequestException(problem(kind, name).withMessage(message));
     }
 
     private static long id(String id) {
-        try {
-            long value = Long.parseLong(id);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the problem below
-        }
-        throw new InvalidRequestException(Violation.atParameter("id", "must be a dead letter id (a positive number)"));
+        return QueryParameters.id("id", id, "dead letter");
     }
 
 }

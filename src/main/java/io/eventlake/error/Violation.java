@@ -19,4 +19,9 @@ public record Violation(String pointer, String parameter, String message) {
     public static Violation atParameter(String parameter, String message) {
         return new Violation(null, parameter, message);
     }
+
+    /** The same place with another message. */
+    public Violation withMessage(String text) {
+        return new Violation(pointer, parameter, text);
+    }
 }

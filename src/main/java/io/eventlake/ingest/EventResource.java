@@ -2,7 +2,6 @@ package io.eventlake.ingest;
 
 import java.io.IOException;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -125,8 +124,8 @@ public class EventResource {
             @Parameter(description = "Only events whose time is before this RFC 3339 instant") @QueryParam("to") String to,
             @Parameter(description = "Cursor from a previous page") @QueryParam("after") String after,
             @Parameter(description = "Page size (default 100, at most 1000)") @QueryParam("limit") String limit) {
-        OffsetDateTime fromTime = time("from", from);
-        OffsetDateTime toTime = time("to", to);
+        OffsetDateTime fromTime = QueryParameters.time("from", from);
+        OffsetDateTime toTime = QueryParameters.time("to", to);
         if (fromTime != null && toTime != null && !fromTime.isBefore(toTime)) {
             throw new InvalidRequestException(Violation.atParameter("to", "must be after 'from'"));
         }
@@ -156,18 +155,6 @@ public class EventResource {
             throw new InvalidRequestException(Violation.atPointer("", "the body is not JSON: " + e.getOriginalMessage()));
         } catch (IOException e) {
             throw new InvalidRequestException(Violation.atPointer("", "the body could not be read"));
-        }
-    }
-
-    private static OffsetDateTime time(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new InvalidRequestException(Violation.atParameter(name,
-                    "must be an RFC 3339 timestamp such as 2025-06-12T08:00:00Z"));
         }
     }
 

@@ -1,7 +1,6 @@
 package io.eventlake.ingest;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +24,6 @@ import io.eventlake.envelope.IncomingRecord;
 import io.eventlake.envelope.RejectionCode;
 import io.eventlake.event.Event;
 import io.eventlake.event.EventKey;
-import io.eventlake.event.RecordOrigin;
 import io.eventlake.forward.ForwardCheckpointRepository;
 import io.eventlake.forward.Forwarder;
 import io.eventlake.forward.TopicPartitionKey;
@@ -51,44 +49,49 @@ public class IngestService {
 
     private static final Logger LOG = Logger.getLogger(IngestService.class);
 
-    @Inject
-    Pool pool;
+    private final Pool pool;
+    private final EnvelopeExtractor extractor;
+    private final LakeWriteRepository lake;
+    private final LakeAppender appender;
+    private final EventJudge judge;
+    private final NewDeadLetterRepository newDeadLetters;
+    private final DeadLetterPublisher deadLetterPublisher;
+    private final Forwarder forwarder;
+    private final ForwardCheckpointRepository checkpoints;
+    private final IngestMetrics metrics;
+    private final EventValidator validator;
+    private final EventLakeConfig config;
+    /** The ingest channel's consumer group, recorded with each dead letter. */
+    private final String consumerGroup;
 
     @Inject
-    EnvelopeExtractor extractor;
-
-    @Inject
-    LakeWriteRepository lake;
-
-    @Inject
-    LakeAppender appender;
-
-    @Inject
-    EventJudge judge;
-
-    @Inject
-    NewDeadLetterRepository newDeadLetters;
-
-    @Inject
-    DeadLetterPublisher deadLetterPublisher;
-
-    @Inject
-    Forwarder forwarder;
-
-    @Inject
-    ForwardCheckpointRepository checkpoints;
-
-    @Inject
-    IngestMetrics metrics;
-
-    @Inject
-    EventValidator validator;
-
-    @ConfigProperty(name = "mp.messaging.incoming.ingest.group.id")
-    String consumerGroup;
-
-    @Inject
-    EventLakeConfig config;
+    public IngestService(Pool pool,
+            EnvelopeExtractor extractor,
+            LakeWriteRepository lake,
+            LakeAppender appender,
+            EventJudge judge,
+            NewDeadLetterRepository newDeadLetters,
+            DeadLetterPublisher deadLetterPublisher,
+            Forwarder forwarder,
+            ForwardCheckpointRepository checkpoints,
+            IngestMetrics metrics,
+            EventValidator validator,
+            EventLakeConfig config,
+            @ConfigProperty(name = "mp.messaging.incoming.ingest.group.id") String consumerGroup) {
+        this.pool = pool;
+        this.extractor = extractor;
+        this.lake = lake;
+        this.appender = appender;
+        this.judge = judge;
+        this.newDeadLetters = newDeadLetters;
+        this.deadLetterPublisher = deadLetterPublisher;
+        this.forwarder = forwarder;
+        this.checkpoints = checkpoints;
+        this.metrics = metrics;
+        this.validator = validator;
+        this.config = config;
+        this.consumerGroup = consumerGroup;
+    }
 
     /**
      * Reads and judges a batch before it is stored: extracts each record's event, applies its stream's
@@ -164,65 +167,14 @@ public class IngestService {
         boolean redelivered = !notInserted.isEmpty() || attempts.stream().anyMatch(a -> a > 1);
         if (!redelivered) {
             // The common case: everything is new, so everything goes on.
-            return Uni.createFrom().item(buildPlan(events, appended, Map.of(), Map.of(), deadLetters, attempts));
+            return Uni.createFrom().item(RedeliveryPlan.of(events, appended, Map.of(), Map.of(), deadLetters, attempts));
         }
         Set<TopicPartitionKey> partitions = new HashSet<>();
         events.forEach(e -> partitions.add(TopicPartitionKey.of(e.origin())));
         deadLetters.forEach(d -> partitions.add(TopicPartitionKey.of(d.origin())));
         return lake.originsOf(connection, notInserted)
                 .flatMap(origins -> checkpoints.load(connection, partitions)
-                        .map(forwarded -> buildPlan(events, appended, origins, forwarded, deadLetters, attempts)));
-    }
-
-    private static StorePlan buildPlan(List<Event> events, LakeAppender.Result appended,
-            Map<EventKey, LakeWriteRepository.StoredOrigin> storedOrigins,
-            Map<TopicPartitionKey, Long> forwardedUpTo, List<NewDeadLetter> deadLetters, List<Integer> attempts) {
-        List<Event> toForward = new ArrayList<>(events.size());
-        Map<String, Integer> stored = new HashMap<>();
-        Map<String, Integer> duplicates = new HashMap<>();
-        Map<String, Integer> superseded = new HashMap<>();
-        // The insert keeps the first of several events with one key in a batch; the later ones are duplicates.
-        Set<EventKey> firstOccurrence = new HashSet<>(appended.inserted().keySet());
-        for (Event event : events) {
-            EventKey key = EventKey.of(event);
-            if (firstOccurrence.remove(key)) {
-                // A superseded event (older than what its key already holds) stays in the history only:
-                // forwarding it would roll consumers back.
-                if (appended.superseded().contains(key)) {
-                    superseded.merge(event.stream(), 1, Integer::sum);
-                } else {
-                    toForward.add(event.withLakeSeq(appended.inserted().get(key)));
-                }
-                stored.merge(event.stream(), 1, Integer::sum);
-            } else {
-                duplicates.merge(event.stream(), 1, Integer::sum);
-                // The lake holds this very record (not another record reusing its id) and its partition was
-                // never forwarded past it: it was stored, then the service stopped before forwarding it.
-                LakeWriteRepository.StoredOrigin storedCopy = storedOrigins.get(key);
-                if (storedCopy != null && event.origin().equals(storedCopy.origin())
-                        && !wasForwarded(event.origin(), forwardedUpTo)) {
-                    toForward.add(event.withLakeSeq(storedCopy.seq()));
-                }
-            }
-        }
-        List<NewDeadLetter> toPublish = new ArrayList<>();
-        List<Integer> publishAttempts = new ArrayList<>();
-        Map<RejectionCode, Integer> deadLettered = new EnumMap<>(RejectionCode.class);
-        for (int i = 0; i < deadLetters.size(); i++) {
-            NewDeadLetter deadLetter = deadLetters.get(i);
-            deadLettered.merge(RejectionCode.valueOf(deadLetter.reasonCode()), 1, Integer::sum);
-            if (attempts.get(i) == 1 || !wasForwarded(deadLetter.origin(), forwardedUpTo)) {
-                toPublish.add(deadLetter);
-                publishAttempts.add(attempts.get(i));
-            }
-        }
-        return new StorePlan(toForward, toPublish, publishAttempts,
-                new IngestOutcome(stored, superseded, duplicates, deadLettered, toForward.size()), Map.of());
-    }
-
-    private static boolean wasForwarded(RecordOrigin origin, Map<TopicPartitionKey, Long> forwardedUpTo) {
-        Long upTo = forwardedUpTo.get(TopicPartitionKey.of(origin));
-        return upTo != null && origin.offset() <= upTo;
+                        .map(forwarded -> RedeliveryPlan.of(events, appended, origins, forwarded, deadLetters, attempts)));
     }
 
     /** Tries each event alone in a transaction that is rolled back; those PostgreSQL refuses become dead letters. */

@@ -185,7 +185,7 @@ public class ConsumerGroupService {
                         + (stored == null ? "none" : stored.offset()) + ". Was the group started meanwhile?");
             }
         }
-        LOG.infof("EL0301 offsets of group %s set on %d partition(s)", group, plan.size());
+        LOG.infof("EL0201 offsets of group %s set on %d partition(s)", group, plan.size());
     }
 
     private void refuseIfActive(String group, ConsumerGroupDescription description) {

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.Violation;
+import io.eventlake.request.QueryParameters;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
 import io.eventlake.security.StreamScope;
@@ -89,10 +90,6 @@ public class ReplayResource {
     }
 
     private static long id(String id) {
-        try {
-            return Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException(Violation.atParameter("id", "'" + id + "' is not a replay job id"));
-        }
+        return QueryParameters.id("id", id, "replay job");
     }
 }

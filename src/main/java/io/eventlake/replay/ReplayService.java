@@ -2,7 +2,6 @@ package io.eventlake.replay;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -18,6 +17,7 @@ import io.eventlake.error.ConflictException;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.NotFoundException;
 import io.eventlake.error.Violation;
+import io.eventlake.request.RequestValues;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -60,28 +60,16 @@ public class ReplayService {
         } else if (!target.matches("[a-zA-Z0-9._-]{1,249}")) {
             problems.add(Violation.atPointer("/targetTopic", "not a valid Kafka topic name"));
         }
-        OffsetDateTime from = time(request.from(), "/from", problems);
-        OffsetDateTime to = time(request.to(), "/to", problems);
-        if (from != null && to != null && !to.isAfter(from)) {
-            problems.add(Violation.atPointer("/to", "must be after 'from'"));
-        }
+        OffsetDateTime from = RequestValues.time(Violation.atPointer("/from", ""), request.from(), problems);
+        OffsetDateTime to = RequestValues.time(Violation.atPointer("/to", ""), request.to(), problems);
+        RequestValues.inOrder(from, to, Violation.atPointer("/to", ""), problems);
         if (request.eventsPerSecond() != null && !(request.eventsPerSecond() > 0)) {
             problems.add(Violation.atPointer("/eventsPerSecond", "must be positive"));
         }
-        Duration spreadOver = null;
-        if (request.spreadOver() != null) {
-            try {
-                spreadOver = Duration.parse(request.spreadOver());
-                if (spreadOver.isNegative() || spreadOver.isZero()) {
-                    problems.add(Violation.atPointer("/spreadOver", "must be positive"));
-                }
-            } catch (DateTimeParseException e) {
-                problems.add(Violation.atPointer("/spreadOver", "'" + request.spreadOver()
-                        + "' is not an ISO-8601 duration such as PT2H or P3D"));
-            }
-            if (request.eventsPerSecond() != null) {
-                problems.add(Violation.atPointer("/spreadOver", "give eventsPerSecond or spreadOver, not both"));
-            }
+        Duration spreadOver = RequestValues.duration(Violation.atPointer("/spreadOver", ""), request.spreadOver(), false,
+                problems);
+        if (request.spreadOver() != null && request.eventsPerSecond() != null) {
+            problems.add(Violation.atPointer("/spreadOver", "give eventsPerSecond or spreadOver, not both"));
         }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("The replay request is not valid.", problems);
@@ -133,18 +121,6 @@ public class ReplayService {
                 job.to(), job.targetTopic(), job.paceEventsPerSecond(), job.spreadOver(), job.totalExpected(), job.sent(), rate,
                 eta, job.error(), job.requestedBy(), job.createdAt(), job.startedAt(), job.updatedAt(), job.finishedAt(),
                 job.upToSeq(), job.checkpoint(), job.endMarker());
-    }
-
-    private static OffsetDateTime time(String value, String pointer, List<Violation> problems) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value);
-        } catch (DateTimeParseException e) {
-            problems.add(Violation.atPointer(pointer, "'" + value + "' is not an RFC 3339 timestamp"));
-            return null;
-        }
     }
 
     private static NotFoundException notFound(long id) {

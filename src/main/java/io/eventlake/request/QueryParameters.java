@@ -1,7 +1,8 @@
 package io.eventlake.request;
 
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.Violation;
@@ -49,16 +50,30 @@ public final class QueryParameters {
         return value == null || value.isBlank() ? null : value;
     }
 
-    /** An RFC 3339 instant, or null when absent. */
+    /** An RFC 3339 instant from a parameter, or null when absent. */
     public static OffsetDateTime time(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
+        List<Violation> problems = new ArrayList<>();
+        OffsetDateTime time = RequestValues.time(Violation.atParameter(name, ""), value, problems);
+        failIfAny(problems);
+        return time;
+    }
+
+    /** A positive id from a path or query parameter; {@code what} names the thing, e.g. "replay job". */
+    public static long id(String name, String value, String what) {
         try {
-            return OffsetDateTime.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new InvalidRequestException(Violation.atParameter(name,
-                    "must be an RFC 3339 timestamp such as 2025-06-12T08:00:00Z"));
+            long id = Long.parseLong(value);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // the problem below
+        }
+        throw new InvalidRequestException(Violation.atParameter(name, "must be a " + what + " id (a positive number)"));
+    }
+
+    private static void failIfAny(List<Violation> problems) {
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems.get(0));
         }
     }
 }

@@ -130,7 +130,7 @@ public class SchemaRegistryService {
         try {
             return mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("EL0305 a stored schema is not JSON", e);
+            throw new IllegalStateException("EL0305 stored schema is not JSON", e);
         }
     }
 

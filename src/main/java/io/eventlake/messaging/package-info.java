@@ -1,0 +1,4 @@
+/**
+ * The names of the Reactive Messaging channels.
+ */
+package io.eventlake.messaging;
