@@ -16,7 +16,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public record CompactionRun(
         long id,
         String stream,
-        String state,
+        CompactionState state,
         OffsetDateTime olderThan,
         OffsetDateTime tombstonesBefore,
         long keysTotal,
@@ -28,8 +28,4 @@ public record CompactionRun(
         OffsetDateTime startedAt,
         OffsetDateTime updatedAt,
         OffsetDateTime finishedAt) {
-
-    public static final String RUNNING = "RUNNING";
-    public static final String SUCCEEDED = "SUCCEEDED";
-    public static final String FAILED = "FAILED";
 }

@@ -120,10 +120,10 @@ public class CompactionRunRepository {
                 """).execute(Tuple.of(id, keys, events, tombstones)).replaceWithVoid();
     }
 
-    public Uni<Void> finish(SqlClient client, long id, String state, String error) {
+    public Uni<Void> finish(SqlClient client, long id, CompactionState state, String error) {
         return client.preparedQuery("""
                 update compaction_run set state = $2, error = $3, updated_at = now(), finished_at = now() where id = $1
-                """).execute(Tuple.of(id, state, error)).replaceWithVoid();
+                """).execute(Tuple.of(id, state.name(), error)).replaceWithVoid();
     }
 
     /** Runs left RUNNING by an instance that stopped: marked FAILED so that they do not look alive. */
@@ -153,7 +153,8 @@ public class CompactionRunRepository {
     }
 
     private static CompactionRun toRun(Row row) {
-        return new CompactionRun(row.getLong("id"), row.getString("stream"), row.getString("state"),
+        return new CompactionRun(row.getLong("id"), row.getString("stream"),
+                CompactionState.valueOf(row.getString("state")),
                 row.getOffsetDateTime("older_than"), row.getOffsetDateTime("tombstones_before"), row.getLong("keys_total"),
                 row.getLong("keys_scanned"), row.getLong("events_removed"), row.getLong("tombstones_removed"),
                 row.getString("error"), row.getString("requested_by"), row.getOffsetDateTime("started_at"),

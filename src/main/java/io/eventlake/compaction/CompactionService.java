@@ -90,10 +90,10 @@ public class CompactionService {
                     LOG.infof("EL0503 history compaction %d of %s: events before %s, tombstones before %s (%d keys)",
                             run.id(), stream, olderThan, tombstonesBefore, run.keysTotal());
                     batches(connection, run, "")
-                            .flatMap(x -> runs.finish(connection, run.id(), CompactionRun.SUCCEEDED, null))
+                            .flatMap(x -> runs.finish(connection, run.id(), CompactionState.SUCCEEDED, null))
                             .onFailure().call(failure -> {
                                 LOG.errorf("EL0504 history compaction %d of %s failed: %s", run.id(), stream, failure);
-                                return runs.finish(connection, run.id(), CompactionRun.FAILED, failure.toString());
+                                return runs.finish(connection, run.id(), CompactionState.FAILED, failure.toString());
                             })
                             .onTermination().call(() -> release(connection, stream))
                             .subscribe().with(x -> LOG.infof("EL0505 history compaction %d of %s done", run.id(), stream),

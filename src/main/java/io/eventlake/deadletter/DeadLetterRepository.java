@@ -94,12 +94,14 @@ public class DeadLetterRepository {
                 .execute(Tuple.of(id, code, reason, violations.isEmpty() ? null : array.encode())).replaceWithVoid();
     }
 
-    public Uni<Void> recordAction(SqlConnection connection, long id, String action, String outcome, String detail,
+    public Uni<Void> recordAction(SqlConnection connection, long id, DeadLetterAction action,
+            DeadLetterAction.Outcome outcome, String detail,
             String eventId, String by) {
         return connection.preparedQuery("""
                 insert into dead_letter_action (dead_letter_id, action, outcome, detail, event_id, requested_by)
                 values ($1, $2, $3, $4, $5, $6)""")
-                .execute(Tuple.tuple().addLong(id).addString(action).addString(outcome).addString(detail).addString(eventId)
+                .execute(Tuple.tuple().addLong(id).addString(action.name()).addString(outcome.name()).addString(detail)
+                        .addString(eventId)
                         .addString(by))
                 .replaceWithVoid();
     }
@@ -121,7 +123,8 @@ public class DeadLetterRepository {
     }
 
     private static DeadLetterSummary summary(Row row) {
-        return new DeadLetterSummary(row.getLong(0), row.getString(1), row.getString(2), row.getString(3), row.getString(4),
+        return new DeadLetterSummary(row.getLong(0), DeadLetterStatus.valueOf(row.getString(1)), row.getString(2),
+                row.getString(3), row.getString(4),
                 row.getString(5), row.getInteger(6), row.getLong(7), row.getInteger(8), row.getOffsetDateTime(9),
                 row.getOffsetDateTime(10));
     }

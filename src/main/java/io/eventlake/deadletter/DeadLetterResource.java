@@ -83,7 +83,7 @@ public class DeadLetterResource {
     public Uni<RedriveResult> redrive(@PathParam("id") String id) {
         caller.streams().requireUnrestricted("Dead letters");
         return deadLetters.redrive(id(id), caller.name()).invoke(result -> {
-            if ("STILL_INVALID".equals(result.outcome())) {
+            if (result.outcome() == RedriveOutcome.STILL_INVALID) {
                 throw new SchemaViolationException(result.errors().isEmpty()
                         ? List.of(Violation.atPointer("", result.reason()))
                         : result.errors());

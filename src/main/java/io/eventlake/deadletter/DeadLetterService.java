@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.eventlake.deadletter.DeadLetterAction.Outcome;
 import io.eventlake.deadletter.DeadLetterRepository.LockedDeadLetter;
 import io.eventlake.deadletter.DeadLetterViews.BulkRedriveResult;
 import io.eventlake.deadletter.DeadLetterViews.DeadLetterDetail;
@@ -88,7 +89,7 @@ public class DeadLetterService {
     public Uni<RedriveResult> redrive(long id, String by) {
         return pool.withTransaction(connection -> repository.lock(connection, id).flatMap(found -> {
             LockedDeadLetter deadLetter = found.orElseThrow(() -> notFound(id));
-            DeadLetterStatus status = DeadLetterStatus.valueOf(deadLetter.summary().status());
+            DeadLetterStatus status = deadLetter.summary().status();
             if (status == DeadLetterStatus.REDRIVEN || status == DeadLetterStatus.DISCARDED) {
                 throw new ConflictException("Dead letter " + id + " is " + status + "; only PENDING or REDRIVING ones "
                         + "can be redriven.");
@@ -96,10 +97,12 @@ public class DeadLetterService {
             Extraction extraction = judge.judged(extractor.extract(toRecord(deadLetter)));
             if (extraction instanceof Extraction.Rejected rejected) {
                 return repository.setReason(connection, id, rejected.code().name(), rejected.message(), rejected.violations())
-                        .call(() -> repository.recordAction(connection, id, "REDRIVE", "STILL_INVALID", rejected.message(),
+                        .call(() -> repository.recordAction(connection, id, DeadLetterAction.REDRIVE, Outcome.STILL_INVALID,
+                                rejected.message(),
                                 null, by))
-                        .replaceWith(new Stored(null, new RedriveResult(id, "STILL_INVALID", null, rejected.message(),
-                                rejected.violations())));
+                        .replaceWith(
+                                new Stored(null, new RedriveResult(id, RedriveOutcome.STILL_INVALID, null, rejected.message(),
+                                        rejected.violations())));
             }
             Event event = ((Extraction.Extracted) extraction).event();
             return appender.append(connection, List.of(event))
@@ -107,23 +110,28 @@ public class DeadLetterService {
                         if (appended.superseded().contains(EventKey.of(event))) {
                             // In the lake now, but older than its key's latest event: never forwarded.
                             return repository.setStatus(connection, id, DeadLetterStatus.REDRIVEN)
-                                    .call(() -> repository.recordAction(connection, id, "REDRIVE", "SUPERSEDED",
+                                    .call(() -> repository.recordAction(connection, id, DeadLetterAction.REDRIVE,
+                                            Outcome.SUPERSEDED,
                                             "stored in the history; its key already holds a newer event", event.id(), by))
-                                    .replaceWith(new Stored(null, new RedriveResult(id, "REDRIVEN", event.id(), null, null)));
+                                    .replaceWith(new Stored(null,
+                                            new RedriveResult(id, RedriveOutcome.REDRIVEN, event.id(), null, null)));
                         }
                         Long insertedSeq = appended.inserted().get(EventKey.of(event));
                         return (insertedSeq == null ? ourStoredCopy(connection, event) : Uni.createFrom().item(insertedSeq))
                                 .flatMap(seq -> {
                                     boolean ours = seq != null;
-                                    String outcome = ours ? "STORED" : "DUPLICATE";
+                                    Outcome outcome = ours ? Outcome.STORED : Outcome.DUPLICATE;
                                     DeadLetterStatus next = ours ? DeadLetterStatus.REDRIVING : DeadLetterStatus.REDRIVEN;
                                     return repository.setStatus(connection, id, next)
-                                            .call(() -> repository.recordAction(connection, id, "REDRIVE", outcome,
+                                            .call(() -> repository.recordAction(connection, id, DeadLetterAction.REDRIVE,
+                                                    outcome,
                                                     ours ? null
                                                             : "another event with this source and id is already in the lake",
                                                     event.id(), by))
                                             .replaceWith(new Stored(ours ? event.withLakeSeq(seq) : null,
-                                                    new RedriveResult(id, ours ? "REDRIVEN" : "DUPLICATE", event.id(), null,
+                                                    new RedriveResult(id,
+                                                            ours ? RedriveOutcome.REDRIVEN : RedriveOutcome.DUPLICATE,
+                                                            event.id(), null,
                                                             null)));
                                 });
                     });
@@ -188,7 +196,7 @@ public class DeadLetterService {
     public Uni<DeadLetterDetail> discard(long id, String by) {
         return pool.withTransaction(connection -> repository.lock(connection, id).flatMap(found -> {
             LockedDeadLetter deadLetter = found.orElseThrow(() -> notFound(id));
-            DeadLetterStatus status = DeadLetterStatus.valueOf(deadLetter.summary().status());
+            DeadLetterStatus status = deadLetter.summary().status();
             if (status == DeadLetterStatus.DISCARDED) {
                 return Uni.createFrom().voidItem();
             }
@@ -197,7 +205,8 @@ public class DeadLetterService {
                         + "only PENDING dead letters can be discarded.");
             }
             return repository.setStatus(connection, id, DeadLetterStatus.DISCARDED)
-                    .call(() -> repository.recordAction(connection, id, "DISCARD", "DISCARDED", null, null, by));
+                    .call(() -> repository.recordAction(connection, id, DeadLetterAction.DISCARD, Outcome.DISCARDED, null, null,
+                            by));
         })).flatMap(x -> get(id));
     }
 
@@ -241,11 +250,11 @@ public class DeadLetterService {
     private static final class Tally {
         long redriven, stillInvalid, duplicates;
 
-        void count(String outcome) {
+        void count(RedriveOutcome outcome) {
             switch (outcome) {
-                case "REDRIVEN" -> redriven++;
-                case "STILL_INVALID" -> stillInvalid++;
-                default -> duplicates++;
+                case REDRIVEN -> redriven++;
+                case STILL_INVALID -> stillInvalid++;
+                case DUPLICATE -> duplicates++;
             }
         }
     }

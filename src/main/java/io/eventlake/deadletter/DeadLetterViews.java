@@ -17,7 +17,7 @@ public final class DeadLetterViews {
 
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DeadLetterSummary(long id, String status, String reasonCode, String reason, String eventType,
+    public record DeadLetterSummary(long id, DeadLetterStatus status, String reasonCode, String reason, String eventType,
             String sourceTopic, int sourcePartition, long sourceOffset, int attempts, OffsetDateTime createdAt,
             OffsetDateTime updatedAt) {
     }
@@ -47,7 +47,7 @@ public final class DeadLetterViews {
     /** The outcome of redriving one dead letter. */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RedriveResult(long id, String outcome, String eventId, String reason, List<Violation> errors) {
+    public record RedriveResult(long id, RedriveOutcome outcome, String eventId, String reason, List<Violation> errors) {
     }
 
     /** A bulk redrive: how many matched, and (when executed) what became of them. */

@@ -58,10 +58,18 @@ public class EventJudge {
             return extracted.withEvent(event.withSchemaVersion(valid.version()));
         }
         if (verdict instanceof Invalid invalid) {
-            metrics.rejected(event.stream(), invalid.code());
-            return new Extraction.Rejected(extracted.record(), RejectionCode.valueOf(invalid.code()), invalid.summary(),
+            metrics.rejected(event.stream(), invalid.refusal().name());
+            return new Extraction.Rejected(extracted.record(), codeOf(invalid.refusal()), invalid.summary(),
                     invalid.violations());
         }
         return extracted;
+    }
+
+    /** The dead-letter reason of a refusal by the schema registry. */
+    static RejectionCode codeOf(EventValidator.Refusal refusal) {
+        return switch (refusal) {
+            case SCHEMA_VIOLATION -> RejectionCode.SCHEMA_VIOLATION;
+            case UNKNOWN_TYPE -> RejectionCode.UNKNOWN_TYPE;
+        };
     }
 }

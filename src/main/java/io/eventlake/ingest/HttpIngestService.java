@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.eventlake.envelope.EnvelopeExtractor;
-import io.eventlake.envelope.RejectionCode;
 import io.eventlake.error.Violation;
 import io.eventlake.event.StreamNaming;
 import io.eventlake.messaging.Channels;
@@ -70,7 +69,7 @@ public class HttpIngestService {
                     event.data());
             if (verdict instanceof Invalid invalid) {
                 String prefix = (batch ? "/" + i : "")
-                        + (RejectionCode.UNKNOWN_TYPE.name().equals(invalid.code()) ? "/type" : "/data");
+                        + (invalid.refusal() == EventValidator.Refusal.UNKNOWN_TYPE ? "/type" : "/data");
                 invalid.violations().forEach(v -> violations.add(Violation.atPointer(prefix + v.pointer(), v.message())));
             }
         }

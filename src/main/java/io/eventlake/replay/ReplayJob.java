@@ -19,8 +19,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReplayJob(
         long id,
-        String state,
-        String source,
+        ReplayState state,
+        ReplaySource source,
         List<String> streams,
         List<String> types,
         List<String> keys,
@@ -43,15 +43,6 @@ public record ReplayJob(
         @JsonIgnore Checkpoint checkpoint,
         @JsonIgnore boolean endMarker) {
 
-    public static final String PENDING = "PENDING";
-    public static final String RUNNING = "RUNNING";
-    public static final String SUCCEEDED = "SUCCEEDED";
-    public static final String CANCELLED = "CANCELLED";
-    public static final String FAILED = "FAILED";
-
-    public static final String HISTORY = "history";
-    public static final String SNAPSHOT = "snapshot";
-
     /**
      * How far the job got: the steps (pages) whose records Kafka acknowledged, and the position after the
      * last of them (a lake seq for history; a stream and key for a snapshot).
@@ -60,7 +51,7 @@ public record ReplayJob(
     }
 
     public boolean isSnapshot() {
-        return SNAPSHOT.equals(source);
+        return source == ReplaySource.SNAPSHOT;
     }
 
     /** Header of the record that ends a backfill; its value is the last lake position the backfill covers. */

@@ -65,7 +65,7 @@ public class ReplayRepository {
     Pool pool;
 
     /** Creates a job bounded to the events in the lake now, with how many it will send. */
-    public Uni<ReplayJob> create(String source, List<String> streams, List<String> types, List<String> keys,
+    public Uni<ReplayJob> create(ReplaySource source, List<String> streams, List<String> types, List<String> keys,
             OffsetDateTime from, OffsetDateTime to, String targetTopic, Double eventsPerSecond, Duration spreadOver,
             String requestedBy, String requestJson, String kafkaCluster) {
         return create(source, streams, types, keys, from, to, targetTopic, eventsPerSecond, spreadOver, requestedBy,
@@ -76,10 +76,10 @@ public class ReplayRepository {
      * Creates a job; {@code upToSeq}: the last lake position it covers (null: the lake's end now);
      * {@code endMarker}: it ends with a marker record saying it is complete (a subscription's backfill).
      */
-    public Uni<ReplayJob> create(String source, List<String> streams, List<String> types, List<String> keys,
+    public Uni<ReplayJob> create(ReplaySource source, List<String> streams, List<String> types, List<String> keys,
             OffsetDateTime from, OffsetDateTime to, String targetTopic, Double eventsPerSecond, Duration spreadOver,
             String requestedBy, String requestJson, Long upToSeq, boolean endMarker, String kafkaCluster) {
-        boolean snapshot = ReplayJob.SNAPSHOT.equals(source);
+        boolean snapshot = source == ReplaySource.SNAPSHOT;
         String count = snapshot
                 ? "select count(*) from latest_event l join lake_event e on e.seq = l.seq where not l.deleted and "
                         + FILTERS.replace("e.stream = any", "l.stream = any")
@@ -91,7 +91,7 @@ public class ReplayRepository {
         }
         return pool.withTransaction(c -> c.preparedQuery(count).execute(filters)
                 .flatMap(counted -> c.preparedQuery(INSERT)
-                        .execute(Tuple.tuple().addString(source).addArrayOfString(streams.toArray(String[]::new))
+                        .execute(Tuple.tuple().addString(source.value()).addArrayOfString(streams.toArray(String[]::new))
                                 .addArrayOfString(array(types)).addArrayOfString(array(keys)).addOffsetDateTime(from)
                                 .addOffsetDateTime(to).addString(targetTopic).addDouble(eventsPerSecond)
                                 .addString(spreadOver == null ? null : spreadOver.toString())
@@ -162,12 +162,12 @@ public class ReplayRepository {
                 .execute(Tuple.of(id, owner, lease.toMillis())).map(rows -> rows.rowCount() == 1);
     }
 
-    public Uni<Void> finish(long id, String owner, String state, String error) {
+    public Uni<Void> finish(long id, String owner, ReplayState state, String error) {
         return pool.preparedQuery("""
                 update replay_job set state = $3, error = $4, owner = null, lease_until = null, updated_at = now(),
                        finished_at = now()
                 where id = $1 and owner = $2 and state = 'RUNNING'
-                """).execute(Tuple.of(id, owner, state, error)).replaceWithVoid();
+                """).execute(Tuple.of(id, owner, state.name(), error)).replaceWithVoid();
     }
 
     /** The next page of a history job: its events after the checkpoint, in lake order. */
@@ -240,7 +240,8 @@ public class ReplayRepository {
     }
 
     private static ReplayJob toJob(Row row) {
-        return new ReplayJob(row.getLong("id"), row.getString("state"), row.getString("source"),
+        return new ReplayJob(row.getLong("id"), ReplayState.valueOf(row.getString("state")),
+                ReplaySource.of(row.getString("source")).orElseThrow(),
                 list(row.getArrayOfStrings("streams")), list(row.getArrayOfStrings("types")),
                 list(row.getArrayOfStrings("event_keys")), row.getOffsetDateTime("time_from"),
                 row.getOffsetDateTime("time_to"), row.getString("target_topic"), row.getDouble("events_per_sec"),

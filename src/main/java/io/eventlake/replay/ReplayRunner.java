@@ -153,7 +153,7 @@ public class ReplayRunner {
                                 Long.toString(job.upToSeq()).getBytes(StandardCharsets.UTF_8));
                         producer.send(marker).get();
                     }
-                    repository.finish(job.id(), owner, ReplayJob.SUCCEEDED, null).await().indefinitely();
+                    repository.finish(job.id(), owner, ReplayState.SUCCEEDED, null).await().indefinitely();
                     LOG.infof("EL0603 replay %d done", job.id());
                     return;
                 }
@@ -203,7 +203,7 @@ public class ReplayRunner {
             }
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             LOG.errorf("EL0605 replay %d failed: %s", job.id(), cause.toString());
-            repository.finish(job.id(), owner, ReplayJob.FAILED, cause.toString()).await().indefinitely();
+            repository.finish(job.id(), owner, ReplayState.FAILED, cause.toString()).await().indefinitely();
         }
     }
 

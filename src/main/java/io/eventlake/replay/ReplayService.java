@@ -43,8 +43,9 @@ public class ReplayService {
     /** Checks the request (400 with every problem) and records it as a job covering the lake as it is now. */
     public Uni<ReplayJob> start(ReplayRequest request, String by) {
         List<Violation> problems = new ArrayList<>();
-        String source = request.source() == null ? ReplayJob.HISTORY : request.source();
-        if (!ReplayJob.HISTORY.equals(source) && !ReplayJob.SNAPSHOT.equals(source)) {
+        ReplaySource source = request.source() == null ? ReplaySource.HISTORY
+                : ReplaySource.of(request.source()).orElse(null);
+        if (source == null) {
             problems.add(Violation.atPointer("/source", "must be 'history' or 'snapshot'"));
         }
         if (request.streams() == null || request.streams().isEmpty()
@@ -97,7 +98,7 @@ public class ReplayService {
     public Uni<ReplayJob> cancel(long id) {
         return repository.cancel(id).flatMap(cancelled -> repository.get(id).map(found -> {
             ReplayJob job = found.orElseThrow(() -> notFound(id));
-            if (!cancelled && !ReplayJob.CANCELLED.equals(job.state())) {
+            if (!cancelled && job.state() != ReplayState.CANCELLED) {
                 throw new ConflictException(
                         "Replay " + id + " is " + job.state() + "; only PENDING or RUNNING jobs can be cancelled.");
             }
@@ -113,7 +114,7 @@ public class ReplayService {
             OffsetDateTime end = job.finishedAt() != null ? job.finishedAt() : OffsetDateTime.now();
             double seconds = Math.max(0.001, Duration.between(job.startedAt(), end).toMillis() / 1000.0);
             rate = Math.round(job.sent() / seconds * 10) / 10.0;
-            if (ReplayJob.RUNNING.equals(job.state()) && rate > 0) {
+            if (job.state() == ReplayState.RUNNING && rate > 0) {
                 eta = (long) Math.ceil(Math.max(0, job.totalExpected() - job.sent()) / rate);
             }
         }

@@ -42,12 +42,17 @@ public class EventValidator {
     public record Unvalidated() implements Verdict {
     }
 
-    /** Refused: {@code code} is the dead-letter reason code. */
-    public record Invalid(String code, String summary, List<Violation> violations) implements Verdict {
+    /** Why an event was refused. */
+    public enum Refusal {
+        /** Its data breaks its type's schema (or is not JSON). */
+        SCHEMA_VIOLATION,
+        /** Its type has no schema and its stream rejects such types. */
+        UNKNOWN_TYPE
     }
 
-    public static final String SCHEMA_VIOLATION = "SCHEMA_VIOLATION";
-    public static final String UNKNOWN_TYPE = "UNKNOWN_TYPE";
+    /** Refused, with a summary and every violation. */
+    public record Invalid(Refusal refusal, String summary, List<Violation> violations) implements Verdict {
+    }
 
     @Inject
     SchemaCache cache;
@@ -78,7 +83,8 @@ public class EventValidator {
             instance = data == null ? NullNode.getInstance() : mapper.readTree(data);
         } catch (JsonProcessingException e) {
             // The extractor only lets JSON through; keep the verdict honest anyway.
-            return new Invalid(SCHEMA_VIOLATION, "data is not JSON", List.of(Violation.atPointer("", "data is not JSON")));
+            return new Invalid(Refusal.SCHEMA_VIOLATION, "data is not JSON",
+                    List.of(Violation.atPointer("", "data is not JSON")));
         }
         return validateNode(type, stream, dataSchema, instance);
     }
@@ -92,7 +98,7 @@ public class EventValidator {
             }
             String message = "no schema is registered for type '" + type + "' and stream '" + stream
                     + "' rejects unknown types";
-            return new Invalid(UNKNOWN_TYPE, message, List.of(Violation.atPointer("", message)));
+            return new Invalid(Refusal.UNKNOWN_TYPE, message, List.of(Violation.atPointer("", message)));
         }
         Map.Entry<Integer, CompiledSchema> chosen = schemas.get().latest();
         Integer named = namedVersion(type, dataSchema);
@@ -100,7 +106,7 @@ public class EventValidator {
             Optional<CompiledSchema> version = schemas.get().version(named);
             if (version.isEmpty()) {
                 String message = "dataschema names version " + named + " of '" + type + "', which is not registered";
-                return new Invalid(SCHEMA_VIOLATION, message, List.of(Violation.atPointer("", message)));
+                return new Invalid(Refusal.SCHEMA_VIOLATION, message, List.of(Violation.atPointer("", message)));
             }
             chosen = Map.entry(named, version.get());
         }
@@ -112,7 +118,7 @@ public class EventValidator {
         if (violations.isEmpty()) {
             return new Valid(version);
         }
-        return new Invalid(SCHEMA_VIOLATION, summary(type, version, violations), violations);
+        return new Invalid(Refusal.SCHEMA_VIOLATION, summary(type, version, violations), violations);
     }
 
     static String summary(String type, int version, List<Violation> violations) {

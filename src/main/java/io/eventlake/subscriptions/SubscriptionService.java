@@ -35,6 +35,8 @@ import io.eventlake.offsets.ConsumerGroupService;
 import io.eventlake.replay.KafkaCluster;
 import io.eventlake.replay.ReplayJob;
 import io.eventlake.replay.ReplayRepository;
+import io.eventlake.replay.ReplaySource;
+import io.eventlake.replay.ReplayState;
 import io.eventlake.subscriptions.SubscriptionRepository.LakePosition;
 import io.eventlake.subscriptions.SubscriptionRepository.SubscriptionRow;
 
@@ -135,10 +137,12 @@ public class SubscriptionService {
             handoverSeq = 0;
         } else {
             backfillTopic = createBackfillTopic(group);
-            ReplayJob job = replays.create(SNAPSHOT.equals(start) ? ReplayJob.SNAPSHOT : ReplayJob.HISTORY, request.streams(),
-                    null, null, since, null, backfillTopic, null, null, by,
-                    "{\"subscription\": \"" + group.replace("\"", "") + "\"}",
-                    handoverSeq, true, cluster.id()).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS));
+            ReplayJob job = replays
+                    .create(SNAPSHOT.equals(start) ? ReplaySource.SNAPSHOT : ReplaySource.HISTORY, request.streams(),
+                            null, null, since, null, backfillTopic, null, null, by,
+                            "{\"subscription\": \"" + group.replace("\"", "") + "\"}",
+                            handoverSeq, true, cluster.id())
+                    .await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS));
             jobId = job.id();
             ends.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
             offsets.put(new TopicPartition(backfillTopic, 0), new OffsetAndMetadata(0));
@@ -163,7 +167,7 @@ public class SubscriptionService {
 
     /** The subscription with its lag: records the group has still to read, unsent backfill included. */
     private Subscription withLag(SubscriptionRow row) {
-        boolean backfillDone = "SUCCEEDED".equals(row.backfillState());
+        boolean backfillDone = ReplayState.SUCCEEDED.name().equals(row.backfillState());
         long lag = 0;
         try {
             lag = groups.describe(row.group()).partitions().stream()
