@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.List;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -61,7 +62,24 @@ public final class EnvelopeExtractor {
             }
             return plain(record, contentType);
         } catch (RejectedException e) {
-            return new Extraction.Rejected(record, e.code, e.getMessage());
+            return new Extraction.Rejected(record, e.code, e.getMessage(), List.of(), structuredTypeOf(record));
+        }
+    }
+
+    /**
+     * The type a structured CloudEvent names in its body, read leniently for its dead letter (whose other
+     * records carry the type in a header); null when the record is not one or names none.
+     */
+    private String structuredTypeOf(IncomingRecord record) {
+        String contentType = record.header("content-type");
+        if (contentType == null || !contentType.toLowerCase().startsWith(STRUCTURED_CONTENT_TYPE) || record.value() == null) {
+            return null;
+        }
+        try {
+            JsonNode type = mapper.readTree(record.value()).get("type");
+            return type != null && type.isTextual() && !type.asText().isBlank() ? type.asText() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -60,7 +60,7 @@ public class EventJudge {
         if (verdict instanceof Invalid invalid) {
             metrics.rejected(event.stream(), invalid.refusal().name());
             return new Extraction.Rejected(extracted.record(), codeOf(invalid.refusal()), invalid.summary(),
-                    invalid.violations());
+                    invalid.violations(), event.type());
         }
         return extracted;
     }

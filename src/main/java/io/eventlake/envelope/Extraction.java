@@ -23,13 +23,20 @@ public sealed interface Extraction {
         }
     }
 
-    /** {@code violations}: where and how the data broke its schema; empty for other reasons. */
-    record Rejected(IncomingRecord record, RejectionCode code, String message, List<Violation> violations)
-            implements
-                Extraction {
+    /**
+     * {@code violations}: where and how the data broke its schema; empty for other reasons. {@code eventType}:
+     * the type of the event the record was read as, when it got that far (a structured CloudEvent carries it in
+     * its body, not in a header); null otherwise.
+     */
+    record Rejected(IncomingRecord record, RejectionCode code, String message, List<Violation> violations,
+            String eventType) implements Extraction {
 
         public Rejected(IncomingRecord record, RejectionCode code, String message) {
-            this(record, code, message, List.of());
+            this(record, code, message, List.of(), null);
+        }
+
+        public Rejected(IncomingRecord record, RejectionCode code, String message, List<Violation> violations) {
+            this(record, code, message, violations, null);
         }
     }
 }

@@ -191,7 +191,8 @@ public class IngestService {
                                 LOG.warnf("EL0101 event %s from %s refused by PostgreSQL: %s", extracted.event().id(),
                                         extracted.event().origin(), failure.getMessage());
                                 return new Extraction.Rejected(extraction.record(), RejectionCode.STORAGE_REJECTED,
-                                        "PostgreSQL refused the event: " + ((PgException) failure).getErrorMessage());
+                                        "PostgreSQL refused the event: " + ((PgException) failure).getErrorMessage(), List.of(),
+                                        extracted.event().type());
                             });
                 })
                 .collect().asList();
@@ -200,7 +201,8 @@ public class IngestService {
     private NewDeadLetter toDeadLetter(Extraction.Rejected rejected) {
         IncomingRecord record = rejected.record();
         // The type, when the record named one, lets operators find its dead letters by type.
-        String type = record.header("ce_type") != null ? record.header("ce_type") : record.header(config.ingest().typeHeader());
+        String type = rejected.eventType() != null ? rejected.eventType()
+                : record.header("ce_type") != null ? record.header("ce_type") : record.header(config.ingest().typeHeader());
         return new NewDeadLetter(record.origin(), consumerGroup, rejected.code().name(), rejected.message(),
                 type, record.key(), record.value(), record.headers(), record.timestamp(), rejected.violations());
     }

@@ -7,8 +7,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import org.hibernate.annotations.ColumnTransformer;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
@@ -48,9 +47,13 @@ public class LakeEvent extends PanacheEntityBase {
     @Column(name = "data_schema")
     public String dataSchema;
 
-    /** The JSON payload as text (the column is jsonb). */
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Column(columnDefinition = "jsonb")
+    /**
+     * The JSON payload as text. The column is jsonb; it is read as its text so that any JSON value (an object,
+     * but also a number, an array, a string, a boolean or null) comes back as written, never decoded into a Java
+     * object first. Only read here: events are written by {@link LakeWriteRepository}.
+     */
+    @ColumnTransformer(read = "data::text")
+    @Column(name = "data", insertable = false, updatable = false)
     public String data;
 
     @Column(name = "source_topic")

@@ -25,6 +25,7 @@ import io.eventlake.offsets.ConsumerGroupViews.GroupDetail;
 import io.eventlake.offsets.ConsumerGroupViews.GroupSummary;
 import io.eventlake.offsets.ConsumerGroupViews.OffsetChange;
 import io.eventlake.offsets.ConsumerGroupViews.ResetResult;
+import io.eventlake.request.QueryParameters;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
 
@@ -113,14 +114,12 @@ public class ConsumerGroupResource {
     @GET
     @Path("offset-changes")
     @Operation(summary = "The audit of executed resets and copies, newest first")
-    public List<OffsetChange> changes(@QueryParam("group") String group, @QueryParam("before") Long before,
-            @QueryParam("limit") Integer limit) {
+    public List<OffsetChange> changes(@QueryParam("group") String group, @QueryParam("before") String before,
+            @QueryParam("limit") String limit) {
         caller.streams().requireUnrestricted("Consumer groups");
-        int size = limit == null ? 100 : limit;
-        if (size < 1 || size > 1000) {
-            throw new InvalidRequestException(Violation.atParameter("limit", "must be between 1 and 1000"));
-        }
-        return groups.changes(group == null || group.isBlank() ? null : group, before == null ? Long.MAX_VALUE : before,
-                size);
+        int size = QueryParameters.pageSize(limit, 100, 1000);
+        long beforeId = QueryParameters.optional(before) == null ? Long.MAX_VALUE
+                : QueryParameters.id("before", before, "offset change");
+        return groups.changes(QueryParameters.optional(group), beforeId, size);
     }
 }

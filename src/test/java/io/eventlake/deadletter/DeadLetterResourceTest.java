@@ -167,6 +167,24 @@ class DeadLetterResourceTest extends SignedInAsAdmin {
     }
 
     @Test
+    void aStructuredCloudEventThatBecomesADeadLetterKeepsItsType() {
+        // the type of a structured CloudEvent is in its body, not in a header
+        String type = "strict." + uniqueStream();
+        String topic = "ingest." + uniqueStream();
+        kafka.createTopic(topic, 1);
+        ProducerRecord<byte[], byte[]> structured = new ProducerRecord<>(topic, "K-1".getBytes(StandardCharsets.UTF_8),
+                ("{\"specversion\":\"1.0\",\"id\":\"s-1\",\"source\":\"/tests\",\"type\":\"" + type
+                        + "\",\"subject\":\"K-1\",\"data\":{\"id\":1}}").getBytes(StandardCharsets.UTF_8));
+        structured.headers().add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
+        kafka.sendAll(List.of(structured));
+        await().atMost(PATIENCE).until(() -> count("select count(*) from dead_letter where event_type = ?", type) == 1);
+        given().queryParam("type", type).get("/dead-letters").then().statusCode(200)
+                .body("deadLetters", hasSize(1))
+                .body("deadLetters[0].eventType", equalTo(type))
+                .body("deadLetters[0].reasonCode", equalTo("UNKNOWN_TYPE"));
+    }
+
+    @Test
     void aDiscardedDeadLetterStaysListedAndCannotBeRedriven() {
         String stream = uniqueStream();
         String type = stream + ".updated";

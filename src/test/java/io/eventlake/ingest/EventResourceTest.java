@@ -222,4 +222,24 @@ class EventResourceTest extends SignedInAsAdmin {
         given().accept("application/json").get("/q/openapi").then().statusCode(200)
                 .body("paths.keySet()", hasItem("/events"));
     }
+
+    @Test
+    void eventsWhoseDataIsAnyJsonValueAreServedByTheLakeApi() {
+        // ingest accepts data that is valid JSON but not an object; the lake API must serve it back as written
+        String type = IngestPipelineTest.uniqueStream() + ".updated";
+        String batch = "[" + String.join(",", List.of("42", "[1,2]", "\"text\"", "true").stream()
+                .map(data -> "{\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/tests\",\"type\":\"" + type
+                        + "\",\"subject\":\"K-" + data.hashCode() + "\",\"data\":" + data + "}")
+                .toList()) + "]";
+        given().contentType(ContentType.JSON).body(batch).post("/events").then().statusCode(202);
+        await().atMost(PATIENCE).untilAsserted(() -> given().get("/events?type={t}", type).then().statusCode(200)
+                .body("events", org.hamcrest.Matchers.hasSize(4)));
+        given().get("/events?type={t}", type).then().statusCode(200)
+                .body("events[0].data", equalTo(42))
+                .body("events[1].data", equalTo(List.of(1, 2)))
+                .body("events[2].data", equalTo("text"))
+                .body("events[3].data", equalTo(true));
+        String id = given().get("/events?type={t}", type).then().extract().path("events[1].id");
+        given().get("/events/{id}", id).then().statusCode(200).body("data", equalTo(List.of(1, 2)));
+    }
 }

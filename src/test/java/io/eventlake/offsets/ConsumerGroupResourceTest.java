@@ -307,4 +307,13 @@ class ConsumerGroupResourceTest extends SignedInAsAdmin {
                 new TopicPartition(TOPIC, 1), new OffsetAndMetadata(p1),
                 new TopicPartition(TOPIC, 2), new OffsetAndMetadata(p2))).all().get();
     }
+
+    @Test
+    void malformedOffsetChangeParametersAreBadRequests() {
+        given().get("/offset-changes?limit=ten").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].parameter", equalTo("limit"));
+        given().get("/offset-changes?limit=0").then().statusCode(400).body("errors[0].parameter", equalTo("limit"));
+        given().get("/offset-changes?before=yesterday").then().statusCode(400)
+                .body("errors[0].parameter", equalTo("before"));
+    }
 }
