@@ -63,8 +63,38 @@ public final class JsonSchemaCompiler {
             compiled.initializeValidators();
             return new CompiledSchema(compiled, dialect);
         } catch (SchemaException | IllegalArgumentException e) {
+            List<Violation> remote = remoteReferences(schema, "");
+            if (!remote.isEmpty()) {
+                throw new InvalidSchemaException(remote);
+            }
             throw new InvalidSchemaException(List.of(Violation.atPointer("", "not a usable JSON Schema: " + rootMessage(e))));
         }
+    }
+
+    /**
+     * The {@code $ref}s that point outside the schema (anything but a {@code #} fragment), each at its pointer:
+     * what a schema that cannot be compiled most likely tried to load.
+     */
+    private static List<Violation> remoteReferences(JsonNode node, String pointer) {
+        List<Violation> found = new ArrayList<>();
+        if (node.isObject()) {
+            node.fields().forEachRemaining(field -> {
+                String at = pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
+                if (("$ref".equals(field.getKey()) || "$dynamicRef".equals(field.getKey())) && field.getValue().isTextual()
+                        && !field.getValue().asText().startsWith("#")) {
+                    found.add(Violation.atPointer(at, "remote references are refused: the registry never fetches '"
+                            + field.getValue().asText() + "' over the network (a registered schema must be self-contained: "
+                            + "put what it refers to under $defs and refer to it with '#/$defs/...')"));
+                } else {
+                    found.addAll(remoteReferences(field.getValue(), at));
+                }
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                found.addAll(remoteReferences(node.get(i), pointer + "/" + i));
+            }
+        }
+        return found;
     }
 
     private static SpecificationVersion dialectOf(JsonNode schema) {

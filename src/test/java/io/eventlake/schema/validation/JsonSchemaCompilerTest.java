@@ -66,7 +66,15 @@ class JsonSchemaCompilerTest {
                 .isInstanceOfSatisfying(InvalidSchemaException.class,
                         e -> assertThat(e.violations().get(0).pointer()).isEqualTo("/$schema"));
         assertThatThrownBy(() -> compiler.compile(json("{\"$ref\": \"https://example.com/other.json\"}")))
-                .isInstanceOf(InvalidSchemaException.class);
+                .isInstanceOfSatisfying(InvalidSchemaException.class, e -> {
+                    assertThat(e.violations().get(0).pointer()).isEqualTo("/$ref");
+                    assertThat(e.violations().get(0).message()).startsWith("remote references are refused")
+                            .contains("https://example.com/other.json");
+                });
+        assertThatThrownBy(() -> compiler.compile(
+                json("{\"properties\": {\"address\": {\"$ref\": \"address.json\"}}}")))
+                .isInstanceOfSatisfying(InvalidSchemaException.class,
+                        e -> assertThat(e.violations().get(0).pointer()).isEqualTo("/properties/address/$ref"));
     }
 
     private static JsonNode json(String text) {
