@@ -133,9 +133,9 @@ public class DeadLetterResource {
             throw problem(kind, "status", "must be one of " + Arrays.toString(DeadLetterStatus.values()));
         }
         List<Violation> problems = new ArrayList<>();
-        OffsetDateTime fromTime = RequestValues.time(problem(kind, "from"), from, problems);
-        OffsetDateTime toTime = RequestValues.time(problem(kind, "to"), to, problems);
-        RequestValues.inOrder(fromTime, toTime, problem(kind, "to"), problems);
+        OffsetDateTime fromTime = RequestValues.time(place(kind, "from"), from, problems);
+        OffsetDateTime toTime = RequestValues.time(place(kind, "to"), to, problems);
+        RequestValues.inOrder(fromTime, toTime, place(kind, "to"), problems);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems.get(0));
         }
@@ -143,12 +143,12 @@ public class DeadLetterResource {
     }
 
     /** Where a filter value is: a query parameter, or a field of the bulk-redrive body. */
-    private static Violation problem(String kind, String name) {
+    private static Violation place(String kind, String name) {
         return "parameter".equals(kind) ? Violation.atParameter(name, "") : Violation.atPointer("/" + name, "");
     }
 
     private static InvalidRequestException problem(String kind, String name, String message) {
-        return new InvalidRequestException(problem(kind, name).withMessage(message));
+        return new InvalidRequestException(place(kind, name).withMessage(message));
     }
 
     private static long id(String id) {

@@ -35,7 +35,7 @@ public class Caller {
         this.settings = config.security();
     }
 
-    public boolean anonymous() {
+    private boolean anonymous() {
         return identity.isAnonymous();
     }
 

@@ -30,18 +30,9 @@ public final class StreamScope {
         return new StreamScope(Set.copyOf(streams));
     }
 
-    public boolean restricted() {
-        return streams != null;
-    }
-
     /** The streams the caller may reach, or empty when it may reach every stream. */
     public Optional<Set<String>> streams() {
         return Optional.ofNullable(streams);
-    }
-
-    /** The streams for an SQL filter ({@code stream = any($n)}): null when unrestricted. */
-    public String[] asSqlArray() {
-        return streams == null ? null : streams.toArray(String[]::new);
     }
 
     public boolean permits(String stream) {
