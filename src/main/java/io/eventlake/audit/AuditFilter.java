@@ -37,6 +37,8 @@ public class AuditFilter {
     private final CurrentIdentityAssociation identities;
     private final EventLakeConfig config;
 
+    static final int MAX_RECORDED_LENGTH = 2000;
+
     @Inject
     public AuditFilter(AuditService audit, CurrentIdentityAssociation identities, EventLakeConfig config) {
         this.audit = audit;
@@ -72,7 +74,45 @@ public class AuditFilter {
                 .collect(Collectors.joining(" "));
         String query = request.getUriInfo().getRequestUri().getRawQuery();
         return new AuditEntry(0, null, caller.subject(), caller.name(), caller.clientId(), List.copyOf(caller.roles()),
-                operation, request.getMethod(), request.getUriInfo().getPath(), target.isEmpty() ? null : target,
-                query, status, AuditOutcome.of(status));
+                operation, request.getMethod(), printable(request.getUriInfo().getPath()),
+                target.isEmpty() ? null : printable(target), printable(query), status, AuditOutcome.of(status));
+    }
+
+    /**
+     * What a client put in the path or query, as PostgreSQL text can hold it and an operator can read it: control
+     * characters (NUL above all, which text refuses) escaped as a backslash, u and four hex digits,
+     *
+     * and at most*
+     * {@value #MAX_RECORDED_LENGTH}characters,
+     * so that
+     * a hostile
+     * request is
+     * recorded rather
+     * than lost.
+     */
+
+    static String printable(String value) {
+        if (value == null) {
+            return null;
+        }
+        StringBuilder printable = new StringBuilder(Math.min(value.length(), MAX_RECORDED_LENGTH + 16));
+        for (int i = 0; i < value.length() && printable.length() < MAX_RECORDED_LENGTH; i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || Character.isSurrogate(c) && !validSurrogateAt(value, i)) {
+                printable.append(String.format("\\u%04x", (int) c));
+            } else {
+                printable.append(c);
+            }
+        }
+        if (printable.length() < value.length() && printable.length() >= MAX_RECORDED_LENGTH) {
+            printable.append("…(").append(value.length()).append(" characters)");
+        }
+        return printable.toString();
+    }
+
+    private static boolean validSurrogateAt(String value, int i) {
+        char c = value.charAt(i);
+        return Character.isHighSurrogate(c) ? i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))
+                : i > 0 && Character.isHighSurrogate(value.charAt(i - 1));
     }
 }

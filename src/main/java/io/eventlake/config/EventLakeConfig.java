@@ -25,6 +25,8 @@ public interface EventLakeConfig {
 
     Http http();
 
+    Readers readers();
+
     Schema schema();
 
     Compaction compaction();
@@ -63,6 +65,15 @@ public interface EventLakeConfig {
          */
         @WithDefault("10")
         int maxRetries();
+
+        /**
+         * How far ahead of the service's clock an event's time may be. An event dated later (a producer's clock or
+         * time zone gone wrong, a date in 2099) becomes a dead letter with the reason {@code TIME_IN_FUTURE}
+         * instead of superseding every real later update of its key; {@code POST /events} refuses it with a 422.
+         * It can be redriven once its time has come, or after the producer fixed it.
+         */
+        @WithDefault("PT5M")
+        Duration maxFutureSkew();
     }
 
     interface Forward {
@@ -139,7 +150,30 @@ public interface EventLakeConfig {
         String topic();
     }
 
+    interface Readers {
+        /**
+         * Database connections of the readers of snapshots and event streams, a pool apart from ingest's: however
+         * many and however slow the readers, ingest keeps its own connections.
+         */
+        @WithDefault("4")
+        int maxConnections();
+
+        /**
+         * Snapshots and event streams open at once; one more is answered 503 with {@code Retry-After}, so readers
+         * cannot pile up without bound.
+         */
+        @WithDefault("32")
+        int maxOpen();
+    }
+
     interface Http {
+        /**
+         * Largest body, in bytes, of the operations that take a small JSON body (replays, subscriptions, resets,
+         * redrives, compactions, compatibility); a larger one is refused with 413 before it is read.
+         */
+        @WithDefault("65536")
+        int maxRequestBytes();
+
         /** Largest body {@code POST /events} accepts, in bytes; a larger one is refused with 413. */
         @WithDefault("1048576")
         int maxBodyBytes();
@@ -187,6 +221,23 @@ public interface EventLakeConfig {
         interface StreamSchema {
             /** Overrides {@code eventlake.schema.unknown-type-policy} for this stream. */
             Optional<UnknownTypePolicy> unknownTypePolicy();
+        }
+
+        /**
+         * Whether {@code format} is checked: {@code always} (the default, in every dialect), {@code vocabulary} (as
+         * the specification says: an annotation in draft 2020-12 and 2019-09, whose bundled metaschemas declare the
+         * format-annotation vocabulary; checked in draft 7), or {@code never}. Types may override it.
+         */
+        @WithDefault("always")
+        FormatAssertion formatAssertion();
+
+        /** Per-type settings, e.g. {@code eventlake.schema.type."rental.updated".format-assertion=vocabulary}. */
+        @WithName("type")
+        Map<String, TypeSchema> types();
+
+        interface TypeSchema {
+            /** Overrides {@code eventlake.schema.format-assertion} for this type. */
+            Optional<FormatAssertion> formatAssertion();
         }
 
         /** The policy for types without a schema in this stream. */

@@ -1,9 +1,18 @@
 package io.eventlake.envelope;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.eventlake.compaction.CompactionRules;
+import io.eventlake.config.EventLakeConfig;
+import io.eventlake.error.Violation;
 import io.eventlake.event.Event;
 import io.eventlake.metrics.IngestMetrics;
 import io.eventlake.schema.EventValidator;
@@ -22,12 +31,40 @@ public class EventJudge {
     private final CompactionRules compaction;
     private final EventValidator validator;
     private final IngestMetrics metrics;
+    private final Duration maxFutureSkew;
+    private final Clock clock;
 
     @Inject
-    public EventJudge(CompactionRules compaction, EventValidator validator, IngestMetrics metrics) {
+    public EventJudge(CompactionRules compaction, EventValidator validator, IngestMetrics metrics,
+            EventLakeConfig config) {
+        this(compaction, validator, metrics, config.ingest().maxFutureSkew(), Clock.systemUTC());
+    }
+
+    EventJudge(CompactionRules compaction, EventValidator validator, IngestMetrics metrics, Duration maxFutureSkew,
+            Clock clock) {
         this.compaction = compaction;
         this.validator = validator;
         this.metrics = metrics;
+        this.maxFutureSkew = maxFutureSkew;
+        this.clock = clock;
+    }
+
+    /**
+     * Why an event's time is refused, or empty: a time further ahead of this service's clock than the allowed
+     * skew would make the event the latest of its key until then, so every real update before it would be
+     * marked superseded.
+     */
+    public Optional<String> futureTimeProblem(OffsetDateTime time) {
+        if (time == null) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        if (!time.toInstant().isAfter(now.plus(maxFutureSkew))) {
+            return Optional.empty();
+        }
+        return Optional.of("the event time " + time + " is " + Duration.between(now, time.toInstant()).withNanos(0)
+                + " ahead of the service's clock; at most " + maxFutureSkew
+                + " is allowed (eventlake.ingest.max-future-skew)");
     }
 
     /**
@@ -38,6 +75,12 @@ public class EventJudge {
     public Extraction judged(Extraction extraction) {
         if (!(extraction instanceof Extraction.Extracted extracted)) {
             return extraction;
+        }
+        Optional<String> future = futureTimeProblem(extracted.event().time());
+        if (future.isPresent()) {
+            metrics.rejected(extracted.event().stream(), RejectionCode.TIME_IN_FUTURE.name());
+            return new Extraction.Rejected(extraction.record(), RejectionCode.TIME_IN_FUTURE, future.get(),
+                    List.of(Violation.atPointer("/time", future.get())), extracted.event().type());
         }
         boolean nullValue = extraction.record().value() == null;
         Extraction.Extracted ruled = extracted

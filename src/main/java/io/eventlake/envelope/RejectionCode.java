@@ -12,6 +12,8 @@ public enum RejectionCode {
     SCHEMA_VIOLATION,
     /** No schema is registered for the type and its stream rejects unknown types. */
     UNKNOWN_TYPE,
+    /** The event's time is further ahead of the service's clock than {@code eventlake.ingest.max-future-skew}. */
+    TIME_IN_FUTURE,
     /** PostgreSQL refused to store the event (for example a JSON string holding \u0000). */
     STORAGE_REJECTED
 }

@@ -2,7 +2,6 @@ package io.eventlake.ingest;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.PayloadTooLargeException;
 import io.eventlake.error.Violation;
+import io.eventlake.request.RequestValues;
 
 /**
  * Checks the body of {@code POST /events}: one CloudEvent as a JSON object, or a batch as an array of
@@ -82,13 +82,7 @@ public final class HttpEventParser {
             violations.add(Violation.atPointer(at + "/specversion", "only CloudEvents 1.0 is supported"));
         }
         String time = text(node, "time");
-        if (time != null) {
-            try {
-                OffsetDateTime.parse(time);
-            } catch (DateTimeParseException e) {
-                violations.add(Violation.atPointer(at + "/time", "must be an RFC 3339 timestamp"));
-            }
-        }
+        RequestValues.time(Violation.atPointer(at + "/time", ""), time, violations);
         if (node.has("data_base64")) {
             violations.add(Violation.atPointer(at + "/data_base64", "the lake stores JSON data: use 'data'"));
         }

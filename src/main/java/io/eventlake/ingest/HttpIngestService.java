@@ -1,6 +1,7 @@
 package io.eventlake.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.eventlake.envelope.EnvelopeExtractor;
+import io.eventlake.envelope.EventJudge;
 import io.eventlake.error.Violation;
 import io.eventlake.event.StreamNaming;
 import io.eventlake.messaging.Channels;
@@ -49,6 +51,9 @@ public class HttpIngestService {
     @Inject
     EventValidator validator;
 
+    @Inject
+    EventJudge judge;
+
     /**
      * Checks every event against its type's schema (422 listing every violation, nothing published), then
      * publishes them; completes once the broker holds them all.
@@ -60,11 +65,17 @@ public class HttpIngestService {
         });
     }
 
-    /** Refuses the request (422) when any event breaks its type's schema, listing every violation. */
+    /**
+     * Refuses the request (422) when any event breaks its type's schema or is dated too far ahead, listing every
+     * violation: what ingest would make a dead letter is refused to the caller instead.
+     */
     private void checkSchemas(List<HttpEvent> events, boolean batch) {
         List<Violation> violations = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             HttpEvent event = events.get(i);
+            String at = batch ? "/" + i : "";
+            judge.futureTimeProblem(event.time() == null ? null : OffsetDateTime.parse(event.time()))
+                    .ifPresent(problem -> violations.add(Violation.atPointer(at + "/time", problem)));
             Verdict verdict = validator.validateNode(event.type(), StreamNaming.streamOf(event.type()), event.dataSchema(),
                     event.data());
             if (verdict instanceof Invalid invalid) {

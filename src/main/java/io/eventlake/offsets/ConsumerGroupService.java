@@ -3,17 +3,18 @@ package io.eventlake.offsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +22,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -42,6 +44,7 @@ import io.eventlake.offsets.ConsumerGroupViews.GroupDetail;
 import io.eventlake.offsets.ConsumerGroupViews.GroupSummary;
 import io.eventlake.offsets.ConsumerGroupViews.PartitionLag;
 import io.eventlake.offsets.ConsumerGroupViews.ResetResult;
+import io.eventlake.request.RequestValues;
 
 /**
  * Consumer groups through the Kafka Admin API: their members, committed offsets and lag, and offset
@@ -73,19 +76,47 @@ public class ConsumerGroupService {
             return List.of();
         }
         Map<String, ConsumerGroupDescription> descriptions = get(admin.describeConsumerGroups(ids).all());
+        Map<String, Map<TopicPartition, Long>> lags = committedLags(ids);
         List<GroupSummary> summaries = new ArrayList<>();
         for (String id : ids) {
-            Map<TopicPartition, OffsetAndMetadata> committed = committed(id);
-            Map<TopicPartition, Long> ends = endOffsets(committed.keySet());
-            long lag = 0;
-            for (var entry : committed.entrySet()) {
-                lag += Math.max(0, ends.getOrDefault(entry.getKey(), 0L) - entry.getValue().offset());
-            }
+            Map<TopicPartition, Long> lag = lags.getOrDefault(id, Map.of());
             ConsumerGroupDescription description = descriptions.get(id);
             summaries.add(new GroupSummary(id, stateOf(description), description.members().size(),
-                    committed.keySet().stream().map(TopicPartition::topic).distinct().sorted().toList(), lag));
+                    lag.keySet().stream().map(TopicPartition::topic).distinct().sorted().toList(),
+                    lag.values().stream().mapToLong(Long::longValue).sum()));
         }
         return summaries;
+    }
+
+    /**
+     * For each group, the lag in records of every partition it committed an offset on: two Admin calls for all the
+     * groups together (their committed offsets, then the log ends of every partition), not a few per group.
+     */
+    public Map<String, Map<TopicPartition, Long>> committedLags(Collection<String> groups) {
+        if (groups.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
+        groups.forEach(group -> specs.put(group, new ListConsumerGroupOffsetsSpec()));
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = get(admin.listConsumerGroupOffsets(specs).all());
+        Set<TopicPartition> partitions = new HashSet<>();
+        committed.values().forEach(offsets -> offsets.forEach((tp, offset) -> {
+            if (offset != null) {
+                partitions.add(tp);
+            }
+        }));
+        Map<TopicPartition, Long> ends = endOffsets(partitions);
+        Map<String, Map<TopicPartition, Long>> lags = new HashMap<>();
+        committed.forEach((group, offsets) -> {
+            Map<TopicPartition, Long> lag = new HashMap<>();
+            offsets.forEach((tp, offset) -> {
+                if (offset != null) {
+                    lag.put(tp, Math.max(0, ends.getOrDefault(tp, 0L) - offset.offset()));
+                }
+            });
+            lags.put(group, lag);
+        });
+        return lags;
     }
 
     public GroupDetail describe(String group) {
@@ -197,6 +228,12 @@ public class ConsumerGroupService {
     private List<TopicPartition> resolveScope(String group, Scope scope, Map<TopicPartition, OffsetAndMetadata> committed) {
         List<TopicPartition> partitions = new ArrayList<>();
         if (scope != null && scope.partitions() != null && !scope.partitions().isEmpty()) {
+            for (int i = 0; i < scope.partitions().size(); i++) {
+                if (scope.partitions().get(i) == null) {
+                    throw new InvalidRequestException(Violation.atPointer("/scope/partitions/" + i,
+                            "must be an object with a topic and a partition"));
+                }
+            }
             Map<String, TopicDescription> topics = describeTopics(
                     scope.partitions().stream().map(TopicPartitionRef::topic).distinct().toList(), "/scope/partitions");
             for (int i = 0; i < scope.partitions().size(); i++) {
@@ -229,12 +266,14 @@ public class ConsumerGroupService {
             }
         }
         try {
-            return admin.describeTopics(names).allTopicNames().get();
+            return admin.describeTopics(names).allTopicNames().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new NotFoundException("Unknown topic among " + names + ".");
             }
             throw new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer in " + ADMIN_TIMEOUT_SECONDS + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -252,7 +291,8 @@ public class ConsumerGroupService {
     /** The group's description, or null when Kafka knows no such group (no members, no offsets). */
     private ConsumerGroupDescription describeOrNull(String group) {
         try {
-            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
+                    .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).get(group);
             if (description.groupState() == GroupState.DEAD && committed(group).isEmpty()) {
                 return null;
             }
@@ -262,6 +302,8 @@ public class ConsumerGroupService {
                 return null;
             }
             throw new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer in " + ADMIN_TIMEOUT_SECONDS + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -314,26 +356,29 @@ public class ConsumerGroupService {
     }
 
     static Instant parseDateTime(String value) {
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException | NullPointerException e) {
-            throw new InvalidRequestException(Violation.atPointer("/value",
-                    "to-datetime needs an ISO-8601 date-time with offset, such as 2025-06-12T08:00:00Z"));
-        }
+        OffsetDateTime time = RequestValues.time(VALUE, value, new ArrayList<>());
+        return valueOrRefusal(time, "to-datetime needs " + RequestValues.NOT_A_TIME.replace("must be ", "")).toInstant();
     }
 
     static Duration parseDuration(String value) {
-        try {
-            Duration duration = Duration.parse(value);
-            if (duration.isNegative()) {
-                throw new InvalidRequestException(Violation.atPointer("/value", "by-duration needs a positive duration"));
-            }
-            return duration;
-        } catch (DateTimeParseException | NullPointerException e) {
-            throw new InvalidRequestException(Violation.atPointer("/value",
-                    "by-duration needs an ISO-8601 duration, such as PT30M or P1DT2H"));
+        List<Violation> problems = new ArrayList<>();
+        Duration duration = RequestValues.duration(VALUE, value, true, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems.get(0).withMessage("by-duration: " + problems.get(0).message()));
         }
+        return valueOrRefusal(duration, "by-duration needs an ISO-8601 duration, such as PT30M or P1DT2H");
     }
+
+    private static <T> T valueOrRefusal(T value, String message) {
+        if (value == null) {
+            throw new InvalidRequestException(VALUE.withMessage(message));
+        }
+        return value;
+    }
+
+    /** How long an Admin call may take before the request is answered 503. */
+    private static final long ADMIN_TIMEOUT_SECONDS = 30;
+    private static final Violation VALUE = Violation.atPointer("/value", "");
 
     static long parseNumber(String value) {
         try {
@@ -345,9 +390,11 @@ public class ConsumerGroupService {
 
     private static <T> T get(KafkaFuture<T> future) {
         try {
-            return future.get();
+            return future.get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Kafka refused the request: " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer in " + ADMIN_TIMEOUT_SECONDS + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

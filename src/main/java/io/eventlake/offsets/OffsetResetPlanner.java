@@ -8,7 +8,8 @@ import java.util.Map;
  * Offset arithmetic of a reset, with the semantics of Kafka's {@code ConsumerGroupCommand}: targets are
  * clamped to {@code [logStart, logEnd]}; to-datetime and by-duration go to the first offset whose timestamp
  * is at or after the instant, or to the end when no record is that late; to-current keeps the committed
- * offset (the end where there is none). Pure: the caller looks up the offsets and the timestamp offsets.
+ * offset as it is, even outside the log (the end where there is none). Pure: the caller looks up the offsets and the timestamp
+ * offsets.
  */
 public final class OffsetResetPlanner {
 
@@ -41,7 +42,9 @@ public final class OffsetResetPlanner {
                     yield p.committed() + number;
                 }
             };
-            plan.add(new PlannedOffset(p.topic(), p.partition(), p.committed(), clamp(target, p)));
+            // Kafka's tool keeps a committed offset as it is under to-current, even one outside the log.
+            boolean keptAsItIs = strategy == ResetStrategy.TO_CURRENT && p.committed() != null;
+            plan.add(new PlannedOffset(p.topic(), p.partition(), p.committed(), keptAsItIs ? target : clamp(target, p)));
         }
         return plan;
     }

@@ -48,19 +48,14 @@ public class ReplayService {
         if (source == null) {
             problems.add(Violation.atPointer("/source", "must be 'history' or 'snapshot'"));
         }
-        if (request.streams() == null || request.streams().isEmpty()
-                || request.streams().stream().anyMatch(s -> s == null || s.isBlank())) {
-            problems.add(Violation.atPointer("/streams", "name at least one stream"));
-        }
-        String target = request.targetTopic();
-        if (target == null || target.isBlank()) {
-            problems.add(Violation.atPointer("/targetTopic", "the topic to replay to is required"));
-        } else if (Pattern.compile(config.ingest().topicPattern()).matcher(target).matches()) {
+        RequestValues.streamNames("/streams", request.streams(), config.forward().topicPrefix(), problems);
+        String target = RequestValues.topicName(Violation.atPointer("/targetTopic", ""), request.targetTopic(), problems);
+        if (target != null && Pattern.compile(config.ingest().topicPattern()).matcher(target).matches()) {
             problems.add(Violation.atPointer("/targetTopic", "'" + target
                     + "' matches the ingest topic pattern: the replayed events would be ingested again"));
-        } else if (!target.matches("[a-zA-Z0-9._-]{1,249}")) {
-            problems.add(Violation.atPointer("/targetTopic", "not a valid Kafka topic name"));
         }
+        RequestValues.texts("/types", request.types(), problems);
+        RequestValues.texts("/keys", request.keys(), problems);
         OffsetDateTime from = RequestValues.time(Violation.atPointer("/from", ""), request.from(), problems);
         OffsetDateTime to = RequestValues.time(Violation.atPointer("/to", ""), request.to(), problems);
         RequestValues.inOrder(from, to, Violation.atPointer("/to", ""), problems);

@@ -1,7 +1,6 @@
 package io.eventlake.schema;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -17,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -92,7 +92,8 @@ public class SchemaResource {
             if (!registration.created()) {
                 return Response.ok(version).build();
             }
-            return Response.created(URI.create("/schemas/" + type + "/versions/" + version.version())).entity(version).build();
+            return Response.created(UriBuilder.fromPath("/schemas/{type}/versions/{version}").build(type, version.version()))
+                    .entity(version).build();
         });
     }
 

@@ -8,7 +8,6 @@ import jakarta.inject.Inject;
 
 import io.eventlake.request.PageCursor;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -28,15 +27,16 @@ public class StreamEventsRepository {
             limit $5
             """;
 
+    /** The readers' own connections: a page is read for an event-stream client. */
     @Inject
-    Pool pool;
+    ReaderPool readers;
 
     /** A page and the position after its last event (the given position when the page is empty). */
     public record Page(List<StreamEvent> events, long lastSeq) {
     }
 
     public Uni<Page> after(String stream, long afterSeq, String type, String key, int limit) {
-        return pool.preparedQuery(PAGE).execute(Tuple.of(stream, afterSeq, type, key, limit)).map(rows -> {
+        return readers.pool().preparedQuery(PAGE).execute(Tuple.of(stream, afterSeq, type, key, limit)).map(rows -> {
             List<StreamEvent> events = new ArrayList<>(rows.size());
             long last = afterSeq;
             for (Row row : rows) {

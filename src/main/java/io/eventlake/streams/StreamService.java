@@ -17,11 +17,13 @@ public class StreamService {
 
     private final StreamStateRepository state;
     private final StreamEventsReader events;
+    private final ReaderSlots slots;
 
     @Inject
-    public StreamService(StreamStateRepository state, StreamEventsReader events) {
+    public StreamService(StreamStateRepository state, StreamEventsReader events, ReaderSlots slots) {
         this.state = state;
         this.events = events;
+        this.slots = slots;
     }
 
     /** Every stream with its numbers of live and deleted keys. */
@@ -51,12 +53,12 @@ public class StreamService {
                 return Multi.createFrom().failure(new NotFoundException("No stream '" + stream
                         + "': no event with a key was ever stored in it."));
             }
-            return state.snapshot(stream);
+            return slots.open(() -> state.snapshot(stream));
         });
     }
 
     /** The stream's events after a lake position, optionally of one type or key, then live ones with follow. */
     public Multi<StreamEvent> events(String stream, long afterSeq, String type, String key, boolean follow) {
-        return events.read(stream, afterSeq, type, key, follow);
+        return slots.open(() -> events.read(stream, afterSeq, type, key, follow));
     }
 }

@@ -50,6 +50,9 @@ public class StreamStateRepository {
     @Inject
     Pool pool;
 
+    @Inject
+    ReaderPool readers;
+
     public Uni<List<StreamSummary>> streams() {
         return pool.query(STREAMS).execute().map(rows -> {
             List<StreamSummary> streams = new ArrayList<>();
@@ -84,7 +87,8 @@ public class StreamStateRepository {
      * however many keys the stream has and however slowly the client reads.
      */
     public Multi<KeyState> snapshot(String stream) {
-        return pool.getConnection().onItem().transformToMulti(connection -> connection.begin()
+        // The readers' own connection, held for as long as the client reads.
+        return readers.pool().getConnection().onItem().transformToMulti(connection -> connection.begin()
                 .onItem().transformToMulti(tx -> connection.preparedQuery("set transaction read only").execute()
                         .flatMap(ignored -> connection.prepare(SNAPSHOT))
                         .onItem().transformToMulti(statement -> statement.createStream(FETCH, Tuple.of(stream)).toMulti())

@@ -1,6 +1,5 @@
 package io.eventlake.subscriptions;
 
-import java.net.URI;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -13,6 +12,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -44,7 +44,8 @@ public class SubscriptionResource {
     public Response create(SubscriptionRequest request) {
         caller.streams().requireAll(request == null ? null : request.streams());
         Subscription subscription = subscriptions.create(request, caller.name());
-        return Response.created(URI.create("/subscriptions/" + subscription.group())).entity(subscription).build();
+        return Response.created(UriBuilder.fromPath("/subscriptions/{group}").build(subscription.group())).entity(subscription)
+                .build();
     }
 
     @GET

@@ -2,7 +2,6 @@ package io.eventlake.subscriptions;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +22,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
 import io.eventlake.config.EventLakeConfig;
 import io.eventlake.error.ConflictException;
 import io.eventlake.error.InvalidRequestException;
@@ -37,6 +38,7 @@ import io.eventlake.replay.ReplayJob;
 import io.eventlake.replay.ReplayRepository;
 import io.eventlake.replay.ReplaySource;
 import io.eventlake.replay.ReplayState;
+import io.eventlake.request.RequestValues;
 import io.eventlake.subscriptions.SubscriptionRepository.LakePosition;
 import io.eventlake.subscriptions.SubscriptionRepository.SubscriptionRow;
 
@@ -53,6 +55,9 @@ public class SubscriptionService {
 
     private static final Logger LOG = Logger.getLogger(SubscriptionService.class);
     private static final long TIMEOUT_SECONDS = 30;
+
+    /** A group name this long is a mistake, not a name; Kafka itself sets no limit. */
+    static final int MAX_GROUP_LENGTH = 255;
 
     public static final String SNAPSHOT = "snapshot";
     public static final String EARLIEST = "earliest";
@@ -86,19 +91,25 @@ public class SubscriptionService {
         }
         if (request.group() == null || request.group().isBlank()) {
             problems.add(Violation.atPointer("/group", "the consumer group to register is required"));
+        } else if (request.group().indexOf('\u0000') >= 0 || request.group().length() > MAX_GROUP_LENGTH) {
+            problems.add(Violation.atPointer("/group", "must be at most " + MAX_GROUP_LENGTH
+                    + " characters, without NUL (U+0000)"));
         }
-        if (request.streams() == null || request.streams().isEmpty()
-                || request.streams().stream().anyMatch(s -> s == null || s.isBlank())) {
-            problems.add(Violation.atPointer("/streams", "name at least one stream"));
+        String prefix = config.forward().topicPrefix();
+        RequestValues.streamNames("/streams", request.streams(), prefix, problems);
+        if (request.topics() != null) {
+            for (int i = 0; i < request.topics().size(); i++) {
+                RequestValues.topicName(Violation.atPointer("/topics/" + i, ""), request.topics().get(i), problems);
+            }
         }
         String start = request.start() == null ? LATEST : request.start();
         OffsetDateTime since = null;
         if (!List.of(SNAPSHOT, EARLIEST, LATEST).contains(start)) {
-            try {
-                since = OffsetDateTime.parse(start);
-            } catch (DateTimeParseException e) {
-                problems.add(Violation.atPointer("/start",
-                        "'" + start + "' is neither snapshot, earliest, latest nor an RFC 3339 datetime"));
+            List<Violation> notATime = new ArrayList<>();
+            since = RequestValues.time(Violation.atPointer("/start", ""), start, notATime);
+            if (!notATime.isEmpty()) {
+                problems.add(Violation.atPointer("/start", "'" + start
+                        + "' is neither snapshot, earliest, latest nor an RFC 3339 timestamp"));
             }
         }
         if (!problems.isEmpty()) {
@@ -140,7 +151,7 @@ public class SubscriptionService {
             ReplayJob job = replays
                     .create(SNAPSHOT.equals(start) ? ReplaySource.SNAPSHOT : ReplaySource.HISTORY, request.streams(),
                             null, null, since, null, backfillTopic, null, null, by,
-                            "{\"subscription\": \"" + group.replace("\"", "") + "\"}",
+                            subscriptionNote(group),
                             handoverSeq, true, cluster.id())
                     .await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS));
             jobId = job.id();
@@ -155,27 +166,29 @@ public class SubscriptionService {
         return get(group);
     }
 
+    /** The replay job's note naming its subscription, as JSON whatever characters the group name holds. */
+    private static String subscriptionNote(String group) {
+        return JsonNodeFactory.instance.objectNode().put("subscription", group).toString();
+    }
+
     public List<Subscription> list() {
-        return repository.list(100).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).stream()
-                .map(this::withLag).toList();
+        List<SubscriptionRow> rows = repository.list(100).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS));
+        Map<String, Map<TopicPartition, Long>> lags = groups.committedLags(rows.stream().map(SubscriptionRow::group).toList());
+        return rows.stream().map(row -> withLag(row, lags.getOrDefault(row.group(), Map.of()))).toList();
     }
 
     public Subscription get(String group) {
-        return repository.find(group).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).map(this::withLag)
+        return repository.find(group).await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+                .map(row -> withLag(row, groups.committedLags(List.of(group)).getOrDefault(group, Map.of())))
                 .orElseThrow(() -> new NotFoundException("No subscription for consumer group '" + group + "'."));
     }
 
     /** The subscription with its lag: records the group has still to read, unsent backfill included. */
-    private Subscription withLag(SubscriptionRow row) {
+    private Subscription withLag(SubscriptionRow row, Map<TopicPartition, Long> partitionLags) {
         boolean backfillDone = ReplayState.SUCCEEDED.name().equals(row.backfillState());
-        long lag = 0;
-        try {
-            lag = groups.describe(row.group()).partitions().stream()
-                    .filter(p -> !p.topic().equals(row.backfillTopic()) || !backfillDone)
-                    .mapToLong(p -> p.lag()).sum();
-        } catch (NotFoundException e) {
-            // offsets not visible yet
-        }
+        long lag = partitionLags.entrySet().stream()
+                .filter(p -> !p.getKey().topic().equals(row.backfillTopic()) || !backfillDone)
+                .mapToLong(Map.Entry::getValue).sum();
         if (row.backfillUnsent() != null && !backfillDone) {
             lag += row.backfillUnsent();
         }

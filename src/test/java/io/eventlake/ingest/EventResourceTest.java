@@ -73,6 +73,33 @@ class EventResourceTest extends SignedInAsAdmin {
     }
 
     @Test
+    void anEventDatedFarAheadOfTheServiceClockIsRefusedNamingTheAllowedSkew() {
+        String stream = IngestPipelineTest.uniqueStream();
+        given().contentType(ContentType.JSON).body("""
+                [{"specversion":"1.0","id":"%s","source":"/tests","type":"%s.updated","subject":"k","time":"%s",
+                  "data":{"n":1}},
+                 {"specversion":"1.0","source":"/tests","type":"%s.updated","subject":"k","time":"2099-01-01T00:00:00Z",
+                  "data":{"n":2}}]""".formatted(UUID.randomUUID(), stream, java.time.Instant.now(), stream))
+                .post("/events").then().statusCode(422).contentType("application/problem+json")
+                .body("errors.pointer", equalTo(List.of("/1/time")))
+                .body("errors[0].message", containsString("max-future-skew"));
+        // java.time reads a nine-digit year; RFC 3339 has four
+        given().contentType(ContentType.JSON).body("""
+                {"specversion":"1.0","source":"/tests","type":"%s.updated","time":"+999999999-12-31T23:59:59Z","data":{}}"""
+                .formatted(stream)).post("/events").then().statusCode(400).body("errors[0].pointer", equalTo("/time"));
+    }
+
+    @Test
+    void aNulInAPathOrQueryIsABadRequestNotADatabaseError() {
+        given().urlEncodingEnabled(false).get("/events?type=rental%00.updated").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].parameter", equalTo("type"));
+        given().urlEncodingEnabled(false).get("/events/abc%00def").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].parameter", equalTo("path"));
+        given().urlEncodingEnabled(false).get("/streams/s%00/snapshot").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void aPostedBatchIsStoredInOrderAndPagedWithACursor() {
         String stream = IngestPipelineTest.uniqueStream();
         String type = stream + ".updated";

@@ -199,6 +199,42 @@ class IngestPipelineTest {
     }
 
     @Test
+    void anEventDatedFarAheadBecomesADeadLetterAndDoesNotSupersedeTheRealUpdatesOfItsKey() throws Exception {
+        String stream = uniqueStream();
+        String topic = "ingest." + stream;
+        String type = stream + ".updated";
+        kafka.createTopic(topic, 1);
+        kafka.sendAll(List.of(
+                structured(topic, type, "Rental-1", "2099-01-01T00:00:00Z", Fixtures.rental(1, 1)),
+                structured(topic, type, "Rental-1", java.time.Instant.now().toString(), Fixtures.rental(1, 2))));
+
+        await().atMost(PATIENCE).until(() -> countOfType(type) == 1
+                && LakeDatabase.count("select count(*) from dead_letter where source_topic = ?", topic) == 1);
+        var deadLetter = LakeDatabase.query("select reason_code, reason, event_type from dead_letter where source_topic = ?",
+                topic).get(0);
+        assertThat(deadLetter.get("reason_code")).isEqualTo("TIME_IN_FUTURE");
+        assertThat((String) deadLetter.get("reason")).contains("2099-01-01T00:00Z", "max-future-skew");
+        assertThat(deadLetter.get("event_type")).isEqualTo(type);
+        // the real update is the key's latest and was not superseded by the one from 2099
+        assertThat(LakeDatabase.query("select (l.data->>'version')::int as v, l.superseded from latest_event v "
+                + "join lake_event l on l.seq = v.seq where v.stream = ? and v.event_key = 'Rental-1'", stream))
+                .singleElement().satisfies(row -> {
+                    assertThat(row.get("v")).isEqualTo(2);
+                    assertThat(row.get("superseded")).isEqualTo(false);
+                });
+    }
+
+    private static ProducerRecord<byte[], byte[]> structured(String topic, String type, String key, String time,
+            String data) {
+        String envelope = "{\"specversion\":\"1.0\",\"id\":\"" + java.util.UUID.randomUUID() + "\",\"source\":\"/t\","
+                + "\"type\":\"" + type + "\",\"subject\":\"" + key + "\",\"time\":\"" + time + "\",\"data\":" + data + "}";
+        var record = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                envelope.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("content-type", bytes("application/cloudevents+json"));
+        return record;
+    }
+
+    @Test
     void cloudEventsInBinaryAndStructuredModeKeepTheirAttributes() throws Exception {
         String stream = uniqueStream();
         String topic = "ingest." + stream;

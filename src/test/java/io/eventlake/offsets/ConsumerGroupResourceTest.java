@@ -139,6 +139,19 @@ class ConsumerGroupResourceTest extends SignedInAsAdmin {
     }
 
     @Test
+    void toCurrentKeepsACommittedOffsetOutsideTheLogLikeKafkasTool() throws Exception {
+        // partition 0 starts at 2: a group committed at 1 there is outside the log, and Kafka's tool keeps it
+        String group = "behind-" + UUID.randomUUID().toString().substring(0, 8);
+        commit(group, 1, 7, 10);
+        List<PlanLine> ours = planLines(given().contentType(ContentType.JSON)
+                .body(body("to-current", null, "{\"topics\":[\"" + TOPIC + "\"]}", false))
+                .post("/consumer-groups/{group}/offsets/reset", group).then().statusCode(200).extract().jsonPath());
+        assertThat(ours).containsExactlyInAnyOrderElementsOf(KafkaConsumerGroupsTool.dryRun(
+                KafkaBrokerResource.bootstrapServers(), group, "--to-current", "--topic", TOPIC));
+        assertThat(ours).extracting(PlanLine::newOffset).containsExactly(1L, 7L, 10L);
+    }
+
+    @Test
     void aPartitionSubsetPlansOnlyThosePartitionsLikeKafkasTool() {
         List<PlanLine> ours = planLines(given().contentType(ContentType.JSON)
                 .body(body("to-earliest", null, "{\"partitions\":[{\"topic\":\"" + TOPIC + "\",\"partition\":0},"
@@ -306,6 +319,38 @@ class ConsumerGroupResourceTest extends SignedInAsAdmin {
                 new TopicPartition(TOPIC, 0), new OffsetAndMetadata(p0),
                 new TopicPartition(TOPIC, 1), new OffsetAndMetadata(p1),
                 new TopicPartition(TOPIC, 2), new OffsetAndMetadata(p2))).all().get();
+    }
+
+    @Test
+    void aNullPartitionInAScopeAndBodiesOfTheWrongShapeAreProblemsPointingAtThePlace() {
+        given().contentType(ContentType.JSON).body("{\"strategy\":\"to-earliest\",\"scope\":{\"partitions\":[null]}}")
+                .post("/consumer-groups/{group}/offsets/reset", GROUP).then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].pointer", equalTo("/scope/partitions/0"));
+        given().contentType(ContentType.JSON).body("{\"strategy\":\"to-earliest\",\"scope\":{\"partitions\":[\"p0\"]}}")
+                .post("/consumer-groups/{group}/offsets/reset", GROUP).then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].pointer", equalTo("/scope/partitions/0"))
+                .body("errors[0].message", equalTo("must be an object"));
+        given().contentType(ContentType.JSON).body("{\"fromGroup\":\"x\",\"execute\":\"yes\"}")
+                .post("/consumer-groups/{group}/offsets/copy", GROUP).then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].pointer", equalTo("/execute"))
+                .body("errors[0].message", equalTo("must be true or false"));
+        given().contentType(ContentType.JSON).body("{\"strategy\": to-earliest}")
+                .post("/consumer-groups/{group}/offsets/reset", GROUP).then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("not valid JSON"));
+    }
+
+    @Test
+    void copyingOffsetsOfADeletedTopicIsANotFoundProblem() throws Exception {
+        String topic = "gone-" + UUID.randomUUID().toString().substring(0, 8);
+        kafka.createTopic(topic, 1);
+        String source = "source-" + UUID.randomUUID().toString().substring(0, 8);
+        kafka.admin().alterConsumerGroupOffsets(source, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(0)))
+                .all().get();
+        kafka.admin().deleteTopics(List.of(topic)).all().get();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !kafka.admin().listTopics().names().get().contains(topic));
+        given().contentType(ContentType.JSON).body("{\"fromGroup\":\"" + source + "\",\"execute\":true}")
+                .post("/consumer-groups/{group}/offsets/copy", "target-" + source).then()
+                .statusCode(404).contentType("application/problem+json");
     }
 
     @Test

@@ -28,6 +28,13 @@ class OffsetResetPlannerTest {
     }
 
     @Test
+    void toCurrentKeepsACommittedOffsetOutsideTheLogAsItIs() {
+        List<PartitionOffsets> behind = List.of(new PartitionOffsets("t", 0, 1L, 2, 10),
+                new PartitionOffsets("t", 1, 12L, 0, 10));
+        assertThat(plan(ResetStrategy.TO_CURRENT, behind, Map.of(), 0)).containsExactly(1L, 12L);
+    }
+
+    @Test
     void toOffsetIsClampedAtBothEnds() {
         assertThat(newOffsets(ResetStrategy.TO_OFFSET, Map.of(), 5)).containsExactly(5L, 5L);
         assertThat(newOffsets(ResetStrategy.TO_OFFSET, Map.of(), 1)).containsExactly(2L, 1L);

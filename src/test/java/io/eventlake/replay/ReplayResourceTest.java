@@ -116,6 +116,15 @@ class ReplayResourceTest extends SignedInAsAdmin {
         long id = start(Map.of("streams", List.of(stream), "targetTopic", "replay." + stream + ".done"));
         awaitState(id, "SUCCEEDED");
         given().when().delete("/replays/{id}", id).then().statusCode(409).body("detail", containsString("SUCCEEDED"));
+        // an operator body above eventlake.http.max-request-bytes (64 KiB) is refused before it is read
+        given().contentType(ContentType.JSON).body(Map.of("streams", List.of("s"), "targetTopic", "t", "keys",
+                List.of("k".repeat(100_000)))).when().post("/replays").then().statusCode(413)
+                .contentType("application/problem+json").body("detail", containsString("at most 65536"));
+        for (String illegal : List.of(".", "..", "__consumer_offsets", "a b", "x".repeat(250))) {
+            given().contentType(ContentType.JSON).body(Map.of("streams", List.of("s"), "targetTopic", illegal))
+                    .when().post("/replays").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.pointer", hasItems("/targetTopic"));
+        }
     }
 
     /** Replays with these filters and checks the target holds exactly the matching events, in lake order per key. */

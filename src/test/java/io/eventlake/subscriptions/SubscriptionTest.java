@@ -184,6 +184,32 @@ class SubscriptionTest extends SignedInAsAdmin {
         given().when().get("/subscriptions/{g}", "nobody-" + stream).then().statusCode(404);
     }
 
+    @Test
+    void aGroupNameWithABackslashOrQuoteIsRegisteredAsItIs() {
+        String stream = stream();
+        publish(stream, 0, 2);
+        awaitStored(stream, 2);
+        String group = "team\\a \"quoted\" " + stream;
+        given().contentType(ContentType.JSON).body(Map.of("group", group, "streams", List.of(stream), "start", "snapshot"))
+                .when().post("/subscriptions").then().statusCode(201).body("group", equalTo(group));
+        given().when().get("/subscriptions/{g}", group).then().statusCode(200).body("group", equalTo(group));
+    }
+
+    @Test
+    void streamsAndTopicsThatCannotBeKafkaTopicsAreRefusedBeforeAnythingIsCreated() throws Exception {
+        String group = "names-" + UUID.randomUUID().toString().substring(0, 8);
+        java.util.Map<String, Object> body = new java.util.HashMap<>();
+        body.put("group", group);
+        body.put("streams", java.util.Arrays.asList("ok", null, "a/b", "x".repeat(300)));
+        body.put("topics", java.util.Arrays.asList(null, ".", "..", "has space", "__consumer_offsets"));
+        body.put("start", "earliest");
+        given().contentType(ContentType.JSON).body(body).when().post("/subscriptions").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.pointer", hasItems("/streams/1", "/streams/2", "/streams/3", "/topics/0", "/topics/1",
+                        "/topics/2", "/topics/3", "/topics/4"));
+        assertThat(kafka.admin().listTopics().names().get()).noneMatch(name -> name.contains(group));
+    }
+
     private static JsonNode subscribe(String stream, String start) {
         String body = given().contentType(ContentType.JSON).body(Map.of("group", "app-" + stream + "-" + UUID.randomUUID()
                 .toString().substring(0, 4), "streams", List.of(stream), "start", start)).when().post("/subscriptions").then()
