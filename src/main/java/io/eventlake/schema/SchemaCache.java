@@ -8,6 +8,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +22,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.eventlake.schema.validation.CompiledSchema;
-import io.eventlake.schema.validation.JsonSchemaCompiler;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -76,9 +76,14 @@ public class SchemaCache {
     @ConfigProperty(name = "quarkus.datasource.password")
     Optional<String> password;
 
-    private final JsonSchemaCompiler compiler = new JsonSchemaCompiler();
+    @Inject
+    SchemaCompilers compilers;
     private final Map<String, TypeSchemas> byType = new ConcurrentHashMap<>();
-    private final Uni<Void> firstLoad = Uni.createFrom().deferred(this::reloadAll).memoize().indefinitely();
+    /** Set when a load failed: the next wait for the first load tries again instead of keeping that failure. */
+    private final AtomicBoolean firstLoadFailed = new AtomicBoolean();
+    private final Uni<Void> firstLoad = Uni.createFrom().deferred(this::reloadAll)
+            .onFailure().invoke(failure -> firstLoadFailed.set(true))
+            .memoize().until(() -> firstLoadFailed.getAndSet(false));
     private PgSubscriber subscriber;
 
     void start(@Observes StartupEvent event) {
@@ -103,7 +108,10 @@ public class SchemaCache {
         }
     }
 
-    /** Completes once the registry has been loaded at least once. */
+    /**
+     * Completes once the registry has been loaded at least once. A failed first load (the database briefly away)
+     * fails only the callers waiting at that moment; the next caller starts a new load.
+     */
     public Uni<Void> ready() {
         return firstLoad;
     }
@@ -147,7 +155,7 @@ public class SchemaCache {
     private CompiledSchema compile(StoredSchema stored) {
         try {
             JsonNode schema = mapper.readTree(stored.schemaText());
-            return compiler.compile(schema);
+            return compilers.compileStored(stored.type(), stored.version(), schema);
         } catch (Exception e) {
             // Only valid schemas are ever registered; this means the table was edited by hand.
             throw new IllegalStateException("EL0305 stored schema " + stored.type() + " v" + stored.version()

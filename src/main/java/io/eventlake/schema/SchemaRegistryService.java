@@ -21,7 +21,6 @@ import io.eventlake.schema.SchemaViews.ValidationResult;
 import io.eventlake.schema.compatibility.CompatibilityChecker;
 import io.eventlake.schema.compatibility.SchemaChange;
 import io.eventlake.schema.validation.CompiledSchema;
-import io.eventlake.schema.validation.JsonSchemaCompiler;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -48,11 +47,12 @@ public class SchemaRegistryService {
     @Inject
     EventLakeConfig config;
 
-    private final JsonSchemaCompiler compiler = new JsonSchemaCompiler();
+    @Inject
+    SchemaCompilers compilers;
 
     /** Registers a schema; returns the new version, or the existing one with the same content. */
     public Uni<Registration> register(String type, JsonNode schema, String by) {
-        compiler.compile(schema);
+        compilers.compileNew(type, schema);
         String fingerprint = SchemaFingerprint.of(schema);
         String text = schema.toString();
         return pool.withTransaction(connection -> repository.lockType(connection, type)

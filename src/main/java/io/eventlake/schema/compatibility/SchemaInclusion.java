@@ -2,14 +2,18 @@ package io.eventlake.schema.compatibility;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -39,10 +43,19 @@ public final class SchemaInclusion {
     private static final List<String> ALL_TYPES = List.of("null", "boolean", "object", "array", "number", "string");
 
     private static final int MAX_DEPTH = 64;
+    /** Breaking changes reported at most; the rest are counted. */
+    static final int MAX_REPORTED = 50;
 
     private final JsonNode narrowRoot;
     private final JsonNode wideRoot;
     private final List<SchemaChange> breaks = new ArrayList<>();
+    private int unreported;
+    /**
+     * Pairs (narrow, wide) of subschemas already checked or being checked. A recursive schema (a tree, a linked list
+     * through {@code $ref}) reaches the same pair again; inclusion is then assumed for it (coinduction: if it
+     * failed, its first visit reports why), so every pair is visited once, not once per path to it.
+     */
+    private final Map<JsonNode, Set<JsonNode>> visited = new IdentityHashMap<>();
 
     private SchemaInclusion(JsonNode narrowRoot, JsonNode wideRoot) {
         this.narrowRoot = narrowRoot;
@@ -56,6 +69,9 @@ public final class SchemaInclusion {
     public static List<SchemaChange> whyNotIncluded(JsonNode narrow, JsonNode wide) {
         SchemaInclusion inclusion = new SchemaInclusion(narrow, wide);
         inclusion.check(narrow, wide, "", 0);
+        if (inclusion.unreported > 0) {
+            inclusion.breaks.add(new SchemaChange("", "… and " + inclusion.unreported + " more"));
+        }
         return List.copyOf(inclusion.breaks);
     }
 
@@ -65,6 +81,9 @@ public final class SchemaInclusion {
             return;
         }
         if (acceptsEverything(wide) || rejectsEverything(narrow)) {
+            return;
+        }
+        if (!visited.computeIfAbsent(narrow, n -> Collections.newSetFromMap(new IdentityHashMap<>())).add(wide)) {
             return;
         }
         if (rejectsEverything(wide)) {
@@ -292,7 +311,11 @@ public final class SchemaInclusion {
     }
 
     private void fail(String at, String message) {
-        breaks.add(new SchemaChange(at, message));
+        if (breaks.size() < MAX_REPORTED) {
+            breaks.add(new SchemaChange(at, message));
+        } else {
+            unreported++;
+        }
     }
 
     private static JsonNode itemSchema(JsonNode schema, int index) {
@@ -414,9 +437,13 @@ public final class SchemaInclusion {
         if (!schema.isObject() || !schema.has("$ref")) {
             return schema;
         }
-        ObjectNode copy = ((ObjectNode) schema)
-                .deepCopy();
-        copy.remove("$ref");
+        // A shallow copy: the subschemas stay the same nodes, so pairs of them are recognised when visited again.
+        ObjectNode copy = JsonNodeFactory.instance.objectNode();
+        schema.fields().forEachRemaining(field -> {
+            if (!"$ref".equals(field.getKey())) {
+                copy.set(field.getKey(), field.getValue());
+            }
+        });
         return copy;
     }
 

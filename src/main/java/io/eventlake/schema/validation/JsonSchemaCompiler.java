@@ -13,12 +13,14 @@ import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
 
+import io.eventlake.config.FormatAssertion;
 import io.eventlake.error.Violation;
 
 /**
  * Compiles registered JSON Schemas into validators (networknt json-schema-validator): draft 2020-12 unless
  * the schema's {@code $schema} names draft 7 (or 2019-09), format assertions on, error locations as JSON
- * pointers. Metaschemas come from the library's bundled copies; nothing is ever fetched over the network,
+ * pointers, patterns run in linear time ({@link LinearTimeRegularExpressions}). Metaschemas come from the library's bundled
+ * copies; nothing is ever fetched over the network,
  * so a {@code $ref} to a remote document is refused when the schema is registered.
  * <p>
  * Pure logic: no I/O, thread-safe, unit tests reach it without Quarkus.
@@ -30,12 +32,31 @@ public final class JsonSchemaCompiler {
             SpecificationVersion.DRAFT_2019_09, SpecificationVersion.DRAFT_7);
 
     private final SchemaRegistry registry;
+    private final boolean linearTimePatterns;
 
+    /** Format assertions in every dialect, patterns in linear time: what registration uses by default. */
     public JsonSchemaCompiler() {
-        SchemaRegistryConfig config = SchemaRegistryConfig.builder()
+        this(FormatAssertion.ALWAYS, true);
+    }
+
+    /**
+     * @param linearTimePatterns false only to load a schema registered before patterns ran with RE2 (one that
+     *        needs backtracking); new registrations always check them
+     */
+    public JsonSchemaCompiler(FormatAssertion formats, boolean linearTimePatterns) {
+        this.linearTimePatterns = linearTimePatterns;
+        SchemaRegistryConfig.Builder settings = SchemaRegistryConfig.builder()
                 .pathType(PathType.JSON_POINTER)
-                .formatAssertionsEnabled(true)
-                .build();
+                // null: the library follows the metaschema's vocabulary (and asserts in draft 7)
+                .formatAssertionsEnabled(switch (formats) {
+                    case ALWAYS -> Boolean.TRUE;
+                    case NEVER -> Boolean.FALSE;
+                    case VOCABULARY -> null;
+                });
+        if (linearTimePatterns) {
+            settings.regularExpressionFactory(LinearTimeRegularExpressions.INSTANCE);
+        }
+        SchemaRegistryConfig config = settings.build();
         this.registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
                 builder -> builder.schemaRegistryConfig(config)
                         .schemaLoader(loader -> loader.fetchRemoteResources(false)));
@@ -53,6 +74,14 @@ public final class JsonSchemaCompiler {
         SpecificationVersion dialect = dialectOf(schema);
         Schema metaschema = registry.getSchema(SchemaLocation.of(dialect.getDialectId()));
         List<Violation> problems = toViolations(metaschema.validate(schema));
+        if (linearTimePatterns) {
+            // The metaschema's "format: regex" check refuses the same patterns, saying less: say why, in its place.
+            List<Violation> patterns = LinearTimeRegularExpressions.problemsOf(schema, "");
+            List<String> explained = patterns.stream().map(Violation::pointer).toList();
+            problems = new ArrayList<>(patterns);
+            toViolations(metaschema.validate(schema)).stream().filter(v -> !explained.contains(v.pointer()))
+                    .forEach(problems::add);
+        }
         if (!problems.isEmpty()) {
             throw new InvalidSchemaException(problems);
         }
@@ -62,7 +91,7 @@ public final class JsonSchemaCompiler {
             // at registration, not on the first event.
             compiled.initializeValidators();
             return new CompiledSchema(compiled, dialect);
-        } catch (SchemaException | IllegalArgumentException e) {
+        } catch (SchemaException | IllegalArgumentException | com.google.re2j.PatternSyntaxException e) {
             List<Violation> remote = remoteReferences(schema, "");
             if (!remote.isEmpty()) {
                 throw new InvalidSchemaException(remote);

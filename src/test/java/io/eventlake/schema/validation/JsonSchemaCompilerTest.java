@@ -2,6 +2,9 @@ package io.eventlake.schema.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.eventlake.config.FormatAssertion;
 import io.eventlake.error.Violation;
 import io.eventlake.testing.Fixtures;
 
@@ -58,6 +62,70 @@ class JsonSchemaCompilerTest {
         assertThatThrownBy(() -> compiler.compile(json("[1, 2]"))).isInstanceOf(InvalidSchemaException.class);
         assertThatThrownBy(() -> compiler.compile(json("{\"type\": \"string\", \"pattern\": \"([a-\"}")))
                 .isInstanceOf(InvalidSchemaException.class);
+    }
+
+    @Test
+    void formatIsCheckedAlwaysByDefaultAsTheVocabularySaysOrNever() {
+        String draft2020 = "{\"type\": \"string\", \"format\": \"email\"}";
+        String draft7 = "{\"$schema\": \"http://json-schema.org/draft-07/schema#\", \"type\": \"string\", \"format\": \"email\"}";
+        JsonNode notAnEmail = json("\"not-an-email\"");
+
+        assertThat(compiler.compile(json(draft2020)).validate(notAnEmail)).singleElement()
+                .satisfies(v -> assertThat(v.message()).contains("email"));
+        assertThat(compiler.compile(json(draft7)).validate(notAnEmail)).hasSize(1);
+
+        // the bundled 2020-12 metaschema declares the format-annotation vocabulary: an annotation there
+        JsonSchemaCompiler vocabulary = new JsonSchemaCompiler(FormatAssertion.VOCABULARY, true);
+        assertThat(vocabulary.compile(json(draft2020)).validate(notAnEmail)).isEmpty();
+        assertThat(vocabulary.compile(json(draft7)).validate(notAnEmail)).hasSize(1);
+
+        JsonSchemaCompiler never = new JsonSchemaCompiler(FormatAssertion.NEVER, true);
+        assertThat(never.compile(json(draft2020)).validate(notAnEmail)).isEmpty();
+        assertThat(never.compile(json(draft7)).validate(notAnEmail)).isEmpty();
+    }
+
+    @Test
+    void aStoredSchemaThatNeedsBacktrackingStillLoadsWithoutTheLinearTimeCheck() {
+        JsonNode legacy = json("{\"type\": \"string\", \"pattern\": \"^(?!tmp-)\"}");
+        assertThatThrownBy(() -> compiler.compile(legacy)).isInstanceOf(InvalidSchemaException.class);
+        CompiledSchema loaded = new JsonSchemaCompiler(FormatAssertion.ALWAYS, false).compile(legacy);
+        assertThat(loaded.validate(json("\"tmp-1\""))).hasSize(1);
+        assertThat(loaded.validate(json("\"real-1\""))).isEmpty();
+    }
+
+    @Test
+    void refusesPatternsThatNeedBacktrackingSayingWhereAndWhy() {
+        assertThatThrownBy(() -> compiler.compile(json("""
+                {"properties": {"code": {"type": "string", "pattern": "^(a+)+\\\\1$"}},
+                 "patternProperties": {"^(?=x)": {"type": "integer"}}}""")))
+                .isInstanceOfSatisfying(InvalidSchemaException.class, e -> {
+                    assertThat(e.violations()).extracting(Violation::pointer)
+                            .containsExactlyInAnyOrder("/properties/code/pattern", "/patternProperties");
+                    assertThat(e.violations()).allSatisfy(v -> assertThat(v.message()).contains("linear time"));
+                });
+    }
+
+    @Test
+    void aPatternThatBacktracksExponentiallyInJavaValidatesAnEventInBoundedTime() {
+        // java.util.regex takes 2^30 steps here; RE2 takes a step per character
+        CompiledSchema schema = compiler.compile(json("{\"type\": \"string\", \"pattern\": \"^(a|a)*$\"}"));
+        String hostile = "\"" + "a".repeat(30) + "!\"";
+        var violations = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> schema.validate(json(hostile)));
+        assertThat(violations).singleElement().satisfies(v -> assertThat(v.message()).contains("pattern"));
+        assertThat(schema.validate(json("\"aaaa\""))).isEmpty();
+    }
+
+    @Test
+    void everydayPatternsKeepTheirEcmaScriptMeaning() {
+        CompiledSchema schema = compiler.compile(json("""
+                {"type": "object", "properties": {
+                   "plate": {"type": "string", "pattern": "^[A-Z]{1,3}-\\\\d{1,4}$"},
+                   "name": {"type": "string", "pattern": "^\\\\p{Letter}+$"},
+                   "anywhere": {"type": "string", "pattern": "b+"}}}"""));
+        assertThat(schema.validate(json("{\"plate\": \"AB-123\", \"name\": \"Zoë\", \"anywhere\": \"abba\"}")))
+                .isEmpty();
+        assertThat(schema.validate(json("{\"plate\": \"AB-123\\n\", \"name\": \"Zoë1\", \"anywhere\": \"aca\"}")))
+                .extracting(Violation::pointer).containsExactlyInAnyOrder("/plate", "/name", "/anywhere");
     }
 
     @Test
