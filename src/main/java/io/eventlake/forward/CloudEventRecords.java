@@ -45,6 +45,12 @@ public final class CloudEventRecords {
         return new ProducerRecord<>(topic, null, event.subject(), value, headers);
     }
 
+    /** The lake position a record carries, or -1 when it carries none. */
+    static long lakeSeqOf(ProducerRecord<String, byte[]> record) {
+        var header = record.headers().lastHeader(LAKE_SEQ_HEADER);
+        return header == null ? -1 : Long.parseLong(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -1,6 +1,7 @@
 package io.eventlake.forward;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -88,6 +89,15 @@ public class Forwarder {
     }
 
     public Uni<Void> forward(List<Event> events) {
+        return forward(events, null);
+    }
+
+    /**
+     * Sends the events, and completes once the broker acknowledged every record. {@code resentSince}: when some
+     * may already be on the broker (sent before a crash or a failed attempt whose end was never recorded), the
+     * earliest moment they can have been sent; those found on their topics since then are not sent again.
+     */
+    public Uni<Void> forward(List<Event> events, Instant resentSince) {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -95,6 +105,9 @@ public class Forwarder {
             try {
                 replaceProducerAfterFailure();
                 List<ProducerRecord<String, byte[]>> records = toRecords(events);
+                if (resentSince != null) {
+                    records = notYetOnBroker(records, resentSince);
+                }
                 if (records.isEmpty()) {
                     emitter.complete(null);
                     return;
@@ -130,6 +143,24 @@ public class Forwarder {
         producerKnows.clear();
         failed.close(Duration.ZERO);
         LOG.warn("EL0016 forward producer replaced after a failed batch");
+    }
+
+    /** The records whose event is not on their topic yet, in their order; the others were sent before. */
+    private List<ProducerRecord<String, byte[]>> notYetOnBroker(List<ProducerRecord<String, byte[]>> records,
+            Instant since) {
+        Set<String> targets = new HashSet<>();
+        records.forEach(record -> targets.add(record.topic()));
+        Map<String, Set<Long>> onBroker = ForwardedTail.seqsSince(kafkaConfig, targets, since);
+        List<ProducerRecord<String, byte[]>> missing = new ArrayList<>(records.size());
+        for (ProducerRecord<String, byte[]> record : records) {
+            if (!onBroker.get(record.topic()).contains(CloudEventRecords.lakeSeqOf(record))) {
+                missing.add(record);
+            }
+        }
+        metrics.notResent(records.size() - missing.size());
+        LOG.infof("EL0017 a batch sent again: %d of its %d records were already on the broker (sent before a stop or "
+                + "a failed attempt) and are not sent again", records.size() - missing.size(), records.size());
+        return missing;
     }
 
     /** Every record the events make, in event order: one per topic the event is routed to. */

@@ -1,5 +1,6 @@
 package io.eventlake.ingest;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -136,13 +137,45 @@ public class IngestService {
      * the dead-letter topic; then records how far each of its partitions has been forwarded.
      */
     public Uni<IngestOutcome> forward(StorePlan plan) {
-        long start = System.nanoTime();
-        return forwarder.forward(plan.toForward())
-                .invoke(() -> metrics.forward(System.nanoTime() - start, plan.toForward()))
-                .flatMap(x -> deadLetterPublisher.publish(plan.deadLettersToPublish(), plan.deadLetterAttempts()))
+        ForwardProgress progress = new ForwardProgress(plan.resentSince());
+        // Retried as a whole by the caller: each step that completed is not done again, and an event step that
+        // failed part-way is sent again only for what the broker does not hold yet.
+        Uni<Void> events = Uni.createFrom().deferred(() -> {
+            if (progress.eventsSent) {
+                return Uni.createFrom().voidItem();
+            }
+            long start = System.nanoTime();
+            Instant attemptStart = Instant.now();
+            return forwarder.forward(plan.toForward(), progress.resentSince)
+                    .invoke(() -> metrics.forward(System.nanoTime() - start, plan.toForward()))
+                    .invoke(() -> progress.eventsSent = true)
+                    .onFailure().invoke(failure -> progress.failedAttemptStarted(attemptStart));
+        });
+        Uni<Void> deadLetters = Uni.createFrom().deferred(() -> progress.deadLettersPublished ? Uni.createFrom().voidItem()
+                : deadLetterPublisher.publish(plan.deadLettersToPublish(), plan.deadLetterAttempts())
+                        .invoke(() -> progress.deadLettersPublished = true));
+        return events.flatMap(x -> deadLetters)
                 .flatMap(x -> checkpoints.advance(plan.forwardedUpTo()))
                 .replaceWith(plan.outcome())
                 .invoke(outcome -> outcome.reportTo(metrics));
+    }
+
+    /** How far the forward of one batch got over its attempts. */
+    private static final class ForwardProgress {
+        volatile boolean eventsSent;
+        volatile boolean deadLettersPublished;
+        /** Since when some events may be on the broker already: null while none can be. */
+        volatile Instant resentSince;
+
+        ForwardProgress(Instant resentSince) {
+            this.resentSince = resentSince;
+        }
+
+        void failedAttemptStarted(Instant attemptStart) {
+            if (resentSince == null || attemptStart.isBefore(resentSince)) {
+                resentSince = attemptStart;
+            }
+        }
     }
 
     private Uni<StorePlan> storeExtracted(List<Extraction> extractions) {

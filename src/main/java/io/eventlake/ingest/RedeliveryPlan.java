@@ -1,5 +1,6 @@
 package io.eventlake.ingest;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -43,6 +44,7 @@ final class RedeliveryPlan {
         Map<String, Integer> superseded = new HashMap<>();
         // The insert keeps the first of several events with one key in a batch; the later ones are duplicates.
         Set<EventKey> firstOccurrence = new HashSet<>(appended.inserted().keySet());
+        Instant resentSince = null;
         for (Event event : events) {
             EventKey key = EventKey.of(event);
             if (firstOccurrence.remove(key)) {
@@ -62,6 +64,9 @@ final class RedeliveryPlan {
                 if (storedCopy != null && event.origin().equals(storedCopy.origin())
                         && !wasForwarded(event.origin(), forwardedUpTo)) {
                     toForward.add(event.withLakeSeq(storedCopy.seq()));
+                    // It may have reached the broker before the stop: the forwarder looks there first.
+                    Instant storedAt = storedCopy.ingestedAt() == null ? Instant.EPOCH : storedCopy.ingestedAt().toInstant();
+                    resentSince = resentSince == null || storedAt.isBefore(resentSince) ? storedAt : resentSince;
                 }
             }
         }
@@ -77,7 +82,7 @@ final class RedeliveryPlan {
             }
         }
         return new StorePlan(toForward, toPublish, publishAttempts,
-                new IngestOutcome(stored, superseded, duplicates, deadLettered, toForward.size()), Map.of());
+                new IngestOutcome(stored, superseded, duplicates, deadLettered, toForward.size()), Map.of(), resentSince);
     }
 
     private static boolean wasForwarded(RecordOrigin origin, Map<TopicPartitionKey, Long> forwardedUpTo) {

@@ -1,5 +1,6 @@
 package io.eventlake.ingest;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -10,15 +11,18 @@ import io.eventlake.forward.TopicPartitionKey;
 /**
  * What storing a batch decided, for the step after the transaction committed: the events to forward, the
  * dead letters to publish, and the offsets the batch covers per partition (forwarded up to them once done).
+ * {@code resentSince}: when some of the events to forward may already be on the broker (stored, maybe forwarded,
+ * then the service stopped before recording it), the earliest time they were stored; null when none can be.
  */
 public record StorePlan(
         List<Event> toForward,
         List<NewDeadLetter> deadLettersToPublish,
         List<Integer> deadLetterAttempts,
         IngestOutcome outcome,
-        Map<TopicPartitionKey, Long> forwardedUpTo) {
+        Map<TopicPartitionKey, Long> forwardedUpTo,
+        Instant resentSince) {
 
     StorePlan withForwardedUpTo(Map<TopicPartitionKey, Long> offsets) {
-        return new StorePlan(toForward, deadLettersToPublish, deadLetterAttempts, outcome, offsets);
+        return new StorePlan(toForward, deadLettersToPublish, deadLetterAttempts, outcome, offsets, resentSince);
     }
 }

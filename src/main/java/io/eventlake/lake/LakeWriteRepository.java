@@ -42,15 +42,18 @@ public class LakeWriteRepository {
     private static final String MARK_SUPERSEDED = "update lake_event set superseded = true where seq = any($1::bigint[])";
 
     private static final String ORIGINS = """
-            select e.source, e.event_id, e.source_topic, e.source_partition, e.source_offset, e.seq
+            select e.source, e.event_id, e.source_topic, e.source_partition, e.source_offset, e.seq, e.ingested_at
             from lake_event e
             join unnest($1::text[], $2::text[]) as k(source, event_id)
               on e.event_id = k.event_id and e.source = k.source
             where not e.superseded
             """;
 
-    /** Where a stored event came from, and its position in the lake. */
-    public record StoredOrigin(RecordOrigin origin, long seq) {
+    /**
+     * Where a stored event came from, its position in the lake, and when it was stored: it cannot have been
+     * forwarded before then.
+     */
+    public record StoredOrigin(RecordOrigin origin, long seq, OffsetDateTime ingestedAt) {
     }
 
     /**
@@ -125,7 +128,8 @@ public class LakeWriteRepository {
                     Map<EventKey, StoredOrigin> origins = new HashMap<>();
                     for (Row row : rows) {
                         origins.put(new EventKey(row.getString(0), row.getString(1)), new StoredOrigin(
-                                new RecordOrigin(row.getString(2), row.getInteger(3), row.getLong(4)), row.getLong(5)));
+                                new RecordOrigin(row.getString(2), row.getInteger(3), row.getLong(4)), row.getLong(5),
+                                row.getOffsetDateTime(6)));
                     }
                     return origins;
                 });

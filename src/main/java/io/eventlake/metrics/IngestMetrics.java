@@ -84,6 +84,13 @@ public class IngestMetrics {
                 .tag("stream", stream).tag("reason", reason).register(registry).increment();
     }
 
+    /** Records of a batch sent again that the broker already held, so they were not sent a second time. */
+    public void notResent(int records) {
+        Counter.builder("eventlake.forward.not_resent")
+                .description("Records of a batch sent again (after a stop or a failed attempt) found on the broker")
+                .register(registry).increment(records);
+    }
+
     public void unforwarded(String stream, String topic, String reason) {
         Counter.builder("eventlake.events.unforwarded")
                 .description("Stored events a routed topic cannot take (a compacted topic needs a key)")

@@ -21,6 +21,7 @@ import io.eventlake.lake.LakeWriteRepository.StoredOrigin;
 class RedeliveryPlanTest {
 
     private static final TopicPartitionKey PARTITION = new TopicPartitionKey("ingest.rentals", 0);
+    private static final java.time.OffsetDateTime STORED_AT = java.time.OffsetDateTime.parse("2026-12-01T10:00:00Z");
 
     private static Event event(String id, long offset) {
         return new Event("/tests", id, "rental.updated", "rental", "Rental-" + id, OffsetDateTime.parse("2025-01-01T00:00:00Z"),
@@ -40,6 +41,7 @@ class RedeliveryPlanTest {
                 new LakeAppender.Result(Map.of(EventKey.of(a), 100L, EventKey.of(b), 101L), Set.of()), Map.of(), Map.of(),
                 List.of(deadLetter(12)), List.of(1));
         assertThat(plan.toForward()).extracting(Event::lakeSeq).containsExactly(100L, 101L);
+        assertThat(plan.resentSince()).as("nothing new can be on the broker").isNull();
         assertThat(plan.deadLettersToPublish()).hasSize(1);
         assertThat(plan.outcome().storedByStream()).containsEntry("rental", 2);
         assertThat(plan.outcome().deadLettersByCode()).containsEntry(RejectionCode.NOT_JSON, 1);
@@ -60,17 +62,20 @@ class RedeliveryPlanTest {
     void aRedeliveredRecordStoredButNotForwardedIsForwardedOnce() {
         Event again = event("a", 10);
         StorePlan plan = RedeliveryPlan.of(List.of(again), new LakeAppender.Result(Map.of(), Set.of()),
-                Map.of(EventKey.of(again), new StoredOrigin(again.origin(), 100L)), Map.of(PARTITION, 9L), List.of(),
+                Map.of(EventKey.of(again), new StoredOrigin(again.origin(), 100L, STORED_AT)), Map.of(PARTITION, 9L), List.of(),
                 List.of());
         assertThat(plan.toForward()).extracting(Event::lakeSeq).containsExactly(100L);
         assertThat(plan.outcome().duplicatesByStream()).containsEntry("rental", 1);
+        // it may have reached the broker before the stop: the forwarder reads back from when it was stored
+        assertThat(plan.resentSince()).isEqualTo(STORED_AT.toInstant());
     }
 
     @Test
     void aRedeliveredRecordAlreadyForwardedIsNotForwardedAgain() {
         Event again = event("a", 10);
         StorePlan plan = RedeliveryPlan.of(List.of(again), new LakeAppender.Result(Map.of(), Set.of()),
-                Map.of(EventKey.of(again), new StoredOrigin(again.origin(), 100L)), Map.of(PARTITION, 10L), List.of(),
+                Map.of(EventKey.of(again), new StoredOrigin(again.origin(), 100L, STORED_AT)), Map.of(PARTITION, 10L),
+                List.of(),
                 List.of());
         assertThat(plan.toForward()).isEmpty();
     }
@@ -80,7 +85,8 @@ class RedeliveryPlanTest {
         Event original = event("a", 10);
         Event impostor = event("a", 42);
         StorePlan plan = RedeliveryPlan.of(List.of(impostor), new LakeAppender.Result(Map.of(), Set.of()),
-                Map.of(EventKey.of(impostor), new StoredOrigin(original.origin(), 100L)), Map.of(), List.of(), List.of());
+                Map.of(EventKey.of(impostor), new StoredOrigin(original.origin(), 100L, STORED_AT)), Map.of(), List.of(),
+                List.of());
         assertThat(plan.toForward()).isEmpty();
         assertThat(plan.outcome().duplicatesByStream()).containsEntry("rental", 1);
     }
@@ -91,7 +97,7 @@ class RedeliveryPlanTest {
         Event second = event("a", 11);
         StorePlan plan = RedeliveryPlan.of(List.of(first, second),
                 new LakeAppender.Result(Map.of(EventKey.of(first), 100L), Set.of()),
-                Map.of(EventKey.of(second), new StoredOrigin(first.origin(), 100L)), Map.of(), List.of(), List.of());
+                Map.of(EventKey.of(second), new StoredOrigin(first.origin(), 100L, STORED_AT)), Map.of(), List.of(), List.of());
         assertThat(plan.toForward()).extracting(Event::origin).containsExactly(first.origin());
         assertThat(plan.outcome().duplicatesByStream()).containsEntry("rental", 1);
     }

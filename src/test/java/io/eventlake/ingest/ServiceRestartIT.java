@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.eventlake.testing.CheckpointFault;
 import io.eventlake.testing.EmbeddedKafkaBroker;
 import io.eventlake.testing.Fixtures;
 import io.eventlake.testing.KafkaTestClient;
@@ -88,8 +89,9 @@ class ServiceRestartIT {
         Set<String> forwardedIds = new HashSet<>();
         forwarded.forEach(r -> forwardedIds.add(IngestPipelineTest.header(r, "ce_id")));
         assertThat(forwardedIds).as("every event forwarded").hasSize(EVENTS);
-        // At least once: a batch forwarded just before the kill but not yet checkpointed is forwarded again,
-        // but never out of order. Keep the first time each version was seen: per key, versions ascend.
+        // Exactly once: a batch forwarded just before the kill but not yet checkpointed is looked up on the
+        // broker after the restart, not sent again. Per key, versions ascend.
+        assertThat(forwarded).as("each event once on the clean topic").hasSize(EVENTS);
         assertInOrderPerKeyIgnoringRepeats(forwarded);
         int forwardedBeforeRewind = forwarded.size();
 
@@ -105,6 +107,47 @@ class ServiceRestartIT {
 
         assertThat(countOfType(type)).isEqualTo(EVENTS);
         assertThat(afterRewind).as("nothing forwarded twice after the rewind").hasSize(forwardedBeforeRewind);
+    }
+
+    @Test
+    void aServiceKilledAfterForwardingButBeforeRecordingItSendsNothingAgainAfterRestart() throws Exception {
+        String stream = IngestPipelineTest.uniqueStream();
+        String topic = "ingest." + stream;
+        String type = stream + ".updated";
+        int events = 300;
+        kafka.createTopic(topic, 1);
+        Map<String, String> settings = Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                "mp.messaging.incoming.ingest.metadata.max.age.ms", "1000");
+        PackagedService service = PackagedService.start("crash-window-1", settings);
+        try (CheckpointFault fault = CheckpointFault.refuseCheckpointWrites()) {
+            long refusedBefore = fault.refusedWrites();
+            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+            for (int i = 0; i < events; i++) {
+                var record = new ProducerRecord<>(topic, ("Rental-" + i).getBytes(StandardCharsets.UTF_8),
+                        Fixtures.rental(i, 1).getBytes(StandardCharsets.UTF_8));
+                record.headers().add("event-type", type.getBytes(StandardCharsets.UTF_8));
+                records.add(record);
+            }
+            kafka.sendAll(records);
+            // every event stored and on its clean topic, and the record of that refused: the crash window
+            assertThat(kafka.readAll("clean." + stream, events, Duration.ofSeconds(2), Duration.ofSeconds(60)))
+                    .hasSize(events);
+            await().atMost(Duration.ofSeconds(60)).until(() -> fault.refusedWrites() > refusedBefore);
+            service.kill();
+        }
+        assertThat(countOfType(type)).isEqualTo(events);
+
+        service = PackagedService.start("crash-window-2", settings);
+        PackagedService restarted = service;
+        await().atMost(Duration.ofSeconds(120)).until(() -> LakeDatabase.count(
+                "select coalesce(max(forwarded_offset), -1) from forward_checkpoint where topic = ?", topic) == events - 1);
+        double notResent = restarted.metric("eventlake_forward_not_resent_total");
+        List<ConsumerRecord<byte[], byte[]>> forwarded = kafka.readAll("clean." + stream, events, Duration.ofSeconds(3),
+                Duration.ofSeconds(60));
+        service.close();
+
+        assertThat(notResent).as("found on the broker after the restart").isGreaterThanOrEqualTo(events);
+        assertThat(forwarded).as("each event once on the clean topic").hasSize(events);
     }
 
     private static void publish(String topic, String type) {

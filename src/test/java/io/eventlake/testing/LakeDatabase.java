@@ -30,6 +30,16 @@ public final class LakeDatabase {
         return ((Number) rows.get(0).values().iterator().next()).longValue();
     }
 
+    /** Runs a statement that returns no rows (DDL, an update). */
+    public static void execute(String sql) {
+        try (Connection connection = DriverManager.getConnection(URL, USER, PASSWORD);
+                var statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static List<Map<String, Object>> query(String sql, Object... params) {
         try (Connection connection = DriverManager.getConnection(URL, USER, PASSWORD);
                 PreparedStatement statement = connection.prepareStatement(sql)) {
