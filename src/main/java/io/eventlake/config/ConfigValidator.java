@@ -84,8 +84,8 @@ public class ConfigValidator {
             problems.add("eventlake.http.default-page-size must be between 1 and eventlake.http.max-page-size ("
                     + config.http().maxPageSize() + ")");
         }
-        if (config.ingest().maxRetries() < 0) {
-            problems.add("eventlake.ingest.max-retries must not be negative");
+        if (config.ingest().maxRetries() < -1) {
+            problems.add("eventlake.ingest.max-retries must be -1 (retry until it goes through) or a number of retries");
         }
         checkRoutes(config, ingest, problems);
         if (config.compaction().batchKeys() < 1) {

@@ -31,9 +31,10 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
  * The steps are pipelined: while batch N is being forwarded (waiting for the broker's acks), batch N+1 is
  * being stored and batch N+2 prepared (parsed and validated, on a worker thread). Stores and forwards stay
  * strictly in batch order (N+1 is stored after N, forwarded after N was acknowledged), and at most three
- * batches are in flight, so memory stays bounded. A step that keeps
- * failing (the database or the broker is down) is retried with back-off; after
- * {@code eventlake.ingest.max-retries} the batch is nacked, the channel stops and health reports DOWN.
+ * batches are in flight, so memory stays bounded. A step that keeps failing (the database or the broker is
+ * down) is retried with back-off (at most 10 s apart) until it goes through, however long the outage, with
+ * readiness DOWN meanwhile ({@link IngestHealth}); only a set {@code eventlake.ingest.max-retries} makes the
+ * channel give up.
  * Nothing unacknowledged is lost: the next start re-reads it, and storing and forwarding are idempotent.
  */
 @ApplicationScoped
@@ -46,6 +47,9 @@ public class KafkaIngestConsumer {
 
     @Inject
     EventLakeConfig config;
+
+    @Inject
+    IngestHealth health;
 
     /** The forward of the previous batch; the next batch's forward is chained after it. */
     private volatile Uni<Void> previousForward = Uni.createFrom().voidItem();
@@ -105,11 +109,25 @@ public class KafkaIngestConsumer {
     }
 
     private <T> Uni<T> retried(Uni<T> step, String name, int size) {
-        return step
-                .onFailure().invoke(failure -> LOG.warnf("EL0001 %s of a batch of %d records failed, will retry: %s",
-                        name, size, failure.toString()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
-                .atMost(config.ingest().maxRetries());
+        var retry = step
+                .onFailure().invoke(failure -> {
+                    long attempts = health.failed(name, failure);
+                    // Once, then every tenth attempt: an outage of minutes logs a few lines, not thousands.
+                    if (attempts == 1 || attempts % 10 == 0) {
+                        LOG.warnf("EL0001 %s of a batch of %d records failed (%d attempts so far), retrying until it "
+                                + "goes through: %s", name, size, attempts, failure.toString());
+                    }
+                })
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10));
+        int maxRetries = config.ingest().maxRetries();
+        return (maxRetries < 0 ? retry.atMost(Long.MAX_VALUE) : retry.atMost(maxRetries))
+                .invoke(() -> {
+                    IngestHealth.Failing was = health.succeeded();
+                    if (was != null) {
+                        LOG.infof("EL0006 ingest moves again: the %s went through after %d failed attempts since %s",
+                                was.step(), was.attempts(), was.since());
+                    }
+                });
     }
 
     private static IncomingRecord toIncoming(ConsumerRecord<byte[], byte[]> record) {

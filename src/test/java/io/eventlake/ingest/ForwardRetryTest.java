@@ -1,7 +1,10 @@
 package io.eventlake.ingest;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,6 +60,10 @@ class ForwardRetryTest {
             kafka.sendAll(events(topic, stream + ".updated"));
             // three attempts of the batch's checkpoint refused: each retried the forward step
             await().atMost(PATIENCE).until(() -> fault.refusedWrites() >= refusedBefore + 3);
+            // meanwhile readiness says ingest waits, and why
+            given().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'Event Lake ingest' }.status", equalTo("DOWN"))
+                    .body("checks.find { it.name == 'Event Lake ingest' }.data.error", containsString("checkpoint refused"));
         }
         await().atMost(PATIENCE).until(() -> LakeDatabase.count(
                 "select coalesce(max(forwarded_offset), -1) from forward_checkpoint where topic = ?", topic) == EVENTS - 1);
@@ -67,6 +74,8 @@ class ForwardRetryTest {
         forwarded.forEach(record -> ids.add(IngestPipelineTest.header(record, "ce_id")));
         assertThat(ids).hasSize(EVENTS);
         assertThat(forwarded).as("each event once on the clean topic, retries included").hasSize(EVENTS);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'Event Lake ingest' }.status", equalTo("UP"));
     }
 
     private static List<ProducerRecord<byte[], byte[]>> events(String topic, String type) {
