@@ -59,7 +59,7 @@ public interface EventLakeConfig {
         String idHeader();
 
         /**
-         * How many times a batch whose lake write or forward failed is retried (with back-off, at most 10 s
+         * How many times a batch whose lake write or forward failed is retried (with back-off, at most 5 s
          * apart) before the ingest channel gives up and reports itself unhealthy; -1 (the default): until it goes
          * through, so that no outage, however long, needs a restart. The batch is never acknowledged until it
          * succeeds, so nothing is lost; readiness is DOWN while it waits.

@@ -32,7 +32,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
  * being stored and batch N+2 prepared (parsed and validated, on a worker thread). Stores and forwards stay
  * strictly in batch order (N+1 is stored after N, forwarded after N was acknowledged), and at most three
  * batches are in flight, so memory stays bounded. A step that keeps failing (the database or the broker is
- * down) is retried with back-off (at most 10 s apart) until it goes through, however long the outage, with
+ * down) is retried with back-off (at most 5 s apart) until it goes through, however long the outage, with
  * readiness DOWN meanwhile ({@link IngestHealth}); only a set {@code eventlake.ingest.max-retries} makes the
  * channel give up.
  * Nothing unacknowledged is lost: the next start re-reads it, and storing and forwarding are idempotent.
@@ -41,6 +41,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
 public class KafkaIngestConsumer {
 
     private static final Logger LOG = Logger.getLogger(KafkaIngestConsumer.class);
+    /** Longest one attempt of a store or forward may take before it counts as failed and is tried again. */
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofMinutes(2);
 
     @Inject
     IngestService ingest;
@@ -110,6 +112,9 @@ public class KafkaIngestConsumer {
 
     private <T> Uni<T> retried(Uni<T> step, String name, int size) {
         var retry = step
+                // An attempt that never ends (a connection that hangs) fails, so that it is retried and seen.
+                .ifNoItem().after(ATTEMPT_TIMEOUT).failWith(() -> new java.util.concurrent.TimeoutException(
+                        name + " attempt took longer than " + ATTEMPT_TIMEOUT))
                 .onFailure().invoke(failure -> {
                     long attempts = health.failed(name, failure);
                     // Once, then every tenth attempt: an outage of minutes logs a few lines, not thousands.
@@ -118,7 +123,7 @@ public class KafkaIngestConsumer {
                                 + "goes through: %s", name, size, attempts, failure.toString());
                     }
                 })
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10));
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5));
         int maxRetries = config.ingest().maxRetries();
         return (maxRetries < 0 ? retry.atMost(Long.MAX_VALUE) : retry.atMost(maxRetries))
                 .invoke(() -> {
