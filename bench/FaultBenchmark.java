@@ -44,7 +44,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * readiness said throughout.
  * <p>
  * Scenarios: kill9 (the service killed with kill -9 five times at random moments and restarted), broker-restart,
- * pg-restart, db-refused-30s, db-refused-2m, db-refused-10m (the database refuses connections that long).
+ * pg-restart, db-refused-30s, db-refused-2m, db-refused-10m (the database refuses connections that long), and
+ * slow-readers (ingest's rate alone, then with 50 snapshot readers connected that never read).
  */
 public class FaultBenchmark {
 
@@ -109,6 +110,9 @@ public class FaultBenchmark {
     // --- one scenario --------------------------------------------------------------------------------------
 
     String run(String scenario) throws Exception {
+        if (scenario.equals("slow-readers")) {
+            return slowReaders();
+        }
         String stream = "f" + scenario.replaceAll("[^a-z0-9]", "") + Long.toString(System.currentTimeMillis(), 36);
         String topic = "ingest." + stream;
         String type = stream + ".updated";
@@ -206,6 +210,86 @@ public class FaultBenchmark {
                 name, valid - lake[1], lake[0] - lake[1], invalid - deadLetters[1], deadLetters[0] - deadLetters[1],
                 valid - clean.distinct, clean.records - clean.distinct, clean.outOfOrder, deadLetterCopies, invalid,
                 unacknowledged, resumedMillis / 1000.0, downDuringFault, falseDown, upAtEnd ? "yes" : "NO");
+    }
+
+    /**
+     * Ingest's rate with 50 readers of snapshots that never read connected, between two runs without them (the
+     * first warms up): the same number of events each time, published as fast as the publisher goes, timed from
+     * the first send until the lake holds them all.
+     */
+    String slowReaders() throws Exception {
+        String stream = "fslow" + Long.toString(System.currentTimeMillis(), 36);
+        String topic = "ingest." + stream;
+        String type = stream + ".updated";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get();
+        }
+        int third = events / 3;
+        double warmUp = timedIngest(topic, type, 0, third);
+        log(String.format("ingest alone, warming up: %,.0f events/s", warmUp));
+        List<java.net.Socket> readers = new ArrayList<>();
+        URI health = URI.create(healthUrl);
+        int refused = 0;
+        for (int i = 0; i < 50; i++) {
+            java.net.Socket socket = new java.net.Socket();
+            socket.setReceiveBufferSize(4096); // before connecting, so the window stays small
+            socket.connect(new java.net.InetSocketAddress(health.getHost(), health.getPort()));
+            socket.getOutputStream().write(("GET /streams/" + stream + "/snapshot HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + System.getenv("EVENTLAKE_TOKEN") + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            readers.add(socket);
+        }
+        Thread.sleep(2000);
+        for (java.net.Socket socket : readers) {
+            // the status line only: a refused reader (503) is answered at once, an admitted one streams
+            byte[] head = new byte[12];
+            socket.setSoTimeout(1000);
+            try {
+                int read = socket.getInputStream().read(head);
+                if (read > 0 && new String(head, 0, read, StandardCharsets.US_ASCII).contains(" 503")) {
+                    refused++;
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // admitted, and waiting for one of the readers' connections: nothing sent yet
+            }
+        }
+        double withReaders = timedIngest(topic, type, third, 2 * third);
+        log(String.format("ingest with 50 slow snapshot readers: %,.0f events/s", withReaders));
+        for (java.net.Socket socket : readers) {
+            socket.close();
+        }
+        double alone = timedIngest(topic, type, 2 * third, 3 * third);
+        log(String.format("ingest alone again: %,.0f events/s", alone));
+        return String.format("| 50 slow snapshot readers (%d refused with 503) | ingest alone %,.0f events/s, with the "
+                + "readers connected %,.0f events/s (%.0f%%) | | | | | | |", refused, alone, withReaders,
+                100 * withReaders / alone);
+    }
+
+    /** Publishes events from..to as fast as it goes (all valid); events/s until the lake holds them. */
+    double timedIngest(String topic, String type, int from, int to) throws Exception {
+        long before = sqlLongs("select count(*) from lake_event where type = ?", type)[0];
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("key.serializer", ByteArraySerializer.class.getName());
+        props.put("value.serializer", ByteArraySerializer.class.getName());
+        props.put("linger.ms", "5");
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (int i = from; i < to; i++) {
+                String key = "k" + (i % KEYS);
+                var record = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                        ("{\"key\":\"" + key + "\",\"version\":" + i + ",\"payload\":\"" + "x".repeat(200) + "\"}")
+                                .getBytes(StandardCharsets.UTF_8));
+                record.headers().add("event-type", type.getBytes(StandardCharsets.UTF_8));
+                record.headers().add("event-id", ("e" + i).getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+        }
+        while (sqlLongs("select count(*) from lake_event where type = ?", type)[0] < before + (to - from)) {
+            Thread.sleep(100);
+        }
+        return (to - from) / ((System.nanoTime() - start) / 1e9);
     }
 
     int invalidCount() {

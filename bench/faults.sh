@@ -5,13 +5,13 @@
 # the clean topic and the dead-letter topic.
 #   bench/faults.sh [events] [rate] [scenarios]
 # defaults: 500000 events per scenario at 5000/s;
-# scenarios kill9,broker-restart,pg-restart,db-refused-30s,db-refused-2m,db-refused-10m.
+# scenarios kill9,broker-restart,pg-restart,db-refused-30s,db-refused-2m,db-refused-10m,slow-readers.
 # Needs to restart PostgreSQL (pg_ctlcluster) and to run psql as the postgres role. Logs go to target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 events=${1:-500000}
 rate=${2:-5000}
-scenarios=${3:-kill9,broker-restart,pg-restart,db-refused-30s,db-refused-2m,db-refused-10m}
+scenarios=${3:-kill9,broker-restart,pg-restart,db-refused-30s,db-refused-2m,db-refused-10m,slow-readers}
 out=target/bench
 mkdir -p "$out"
 : > "$out/faults-kafka.log"
@@ -40,6 +40,7 @@ export SERVICE_CMD="exec java $(bin/token --settings) -Xmx1g ${SERVICE_OPTS:-} -
   -Dkafka.bootstrap.servers=localhost:$port \
   -Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/eventlake_faults -Dquarkus.datasource.jdbc.url=$jdbc \
   -Dmp.messaging.incoming.ingest.metadata.max.age.ms=1000 -jar target/quarkus-app/quarkus-run.jar"
+export EVENTLAKE_TOKEN=$(bin/token admin)
 export HEALTH_URL="http://localhost:$http_port/q/health/ready"
 
 java -Xmx2g -cp "$cp" bench/FaultBenchmark.java "localhost:$port" "$jdbc" eventlake_faults "$cluster" \
