@@ -18,9 +18,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -126,7 +128,8 @@ public class FaultBenchmark {
         AtomicBoolean polling = new AtomicBoolean(true);
         Thread poller = new Thread(() -> pollHealth(health, polling, faultActive));
         poller.start();
-        Thread publisher = new Thread(() -> publish(topic, type, published));
+        Set<Integer> refused = ConcurrentHashMap.newKeySet();
+        Thread publisher = new Thread(() -> publish(topic, type, published, refused));
         publisher.start();
 
         List<Long> faultEnds = new ArrayList<>();
@@ -188,8 +191,12 @@ public class FaultBenchmark {
         long lastFaultEnd = faultEnds.get(faultEnds.size() - 1);
         long resumedMillis = resumedAfter(type, lastFaultEnd);
 
-        int invalid = invalidCount();
-        int valid = events - invalid;
+        // Only what the broker acknowledged is owed: a send it refused is the publisher's loss, printed apart.
+        int invalid = (int) IntStream.range(0, events).filter(i -> isInvalid(i) && !refused.contains(i)).count();
+        int valid = events - refused.size() - invalid;
+        if (!refused.isEmpty()) {
+            log("publisher: " + refused.size() + " sends not acknowledged by the broker (not owed by the service)");
+        }
         awaitCaughtUp(type, topic, valid, invalid);
         polling.set(false);
         poller.join();
@@ -292,21 +299,11 @@ public class FaultBenchmark {
         return (to - from) / ((System.nanoTime() - start) / 1e9);
     }
 
-    int invalidCount() {
-        int invalid = 0;
-        for (int i = 0; i < events; i++) {
-            if (isInvalid(i)) {
-                invalid++;
-            }
-        }
-        return invalid;
-    }
-
     static boolean isInvalid(int i) {
         return i % 100 == 37;
     }
 
-    void publish(String topic, String type, AtomicLong published) {
+    void publish(String topic, String type, AtomicLong published, Set<Integer> refused) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         props.put("key.serializer", ByteArraySerializer.class.getName());
@@ -326,7 +323,12 @@ public class FaultBenchmark {
                 var record = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
                 record.headers().add("event-type", type.getBytes(StandardCharsets.UTF_8));
                 record.headers().add("event-id", ("e" + i).getBytes(StandardCharsets.UTF_8));
-                producer.send(record);
+                int index = i;
+                producer.send(record, (metadata, error) -> {
+                    if (error != null && refused.add(index) && refused.size() == 1) {
+                        log("publisher: a send failed: " + error);
+                    }
+                });
                 published.incrementAndGet();
                 long due = start + (long) ((i + 1) * 1e9 / rate);
                 long wait = due - System.nanoTime();
@@ -351,7 +353,9 @@ public class FaultBenchmark {
         long before = -1;
         while (true) {
             try {
-                long now = sqlLongs("select count(*) from lake_event where type = ?", type)[0];
+                // The newest position in the lake (an index lookup): a count of a type's events scans a table of
+                // millions of rows and took longer than the resumption it was to time.
+                long now = sqlLongs("select coalesce(max(seq), 0) from lake_event")[0];
                 if (before >= 0 && now > before) {
                     return System.currentTimeMillis() - faultEnd;
                 }

@@ -29,6 +29,9 @@ public class CompactionRules {
     @Inject
     ObjectMapper mapper;
 
+    /** The key of the settings every unconfigured stream shares; no stream name is empty. */
+    private static final String DEFAULTS = "";
+
     private final Map<String, Optional<VersionField>> versionFields = new ConcurrentHashMap<>();
 
     /**
@@ -37,7 +40,10 @@ public class CompactionRules {
      */
     public Event apply(Event event, boolean nullValue, JsonNode parsedData) {
         boolean tombstone = isTombstone(event, nullValue);
-        Optional<VersionField> field = versionFields.computeIfAbsent(event.stream(),
+        // Keyed by the configured streams only (every other stream has the default): producers choose streams,
+        // and a cache keyed by their names would grow with them.
+        String settingsOf = config.compaction().streams().containsKey(event.stream()) ? event.stream() : DEFAULTS;
+        Optional<VersionField> field = versionFields.computeIfAbsent(settingsOf,
                 stream -> config.compaction().versionFieldOf(stream).map(VersionField::new));
         BigDecimal version = field.isEmpty() || event.data() == null ? null
                 : field.get().read(parsedData != null ? parsedData : parse(event.data()));

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -25,6 +26,7 @@ public class ConfigValidator {
     void onStart(@Observes StartupEvent event) {
         List<String> problems = check(config);
         problems.addAll(checkIdentityProvider(ConfigProvider.getConfig()));
+        problems.addAll(checkCompression(ConfigProvider.getConfig(), ImageMode.current() == ImageMode.NATIVE_RUN));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("EL0010 invalid configuration:\n  - " + String.join("\n  - ", problems));
         }
@@ -45,6 +47,29 @@ public class ConfigValidator {
         }
         if (settings.getOptionalValue("mp.jwt.verify.issuer", String.class).isEmpty()) {
             problems.add("mp.jwt.verify.issuer is not set: tokens of any issuer trusting the same keys would be accepted");
+        }
+        return problems;
+    }
+
+    /**
+     * The native executable holds the gzip, snappy and lz4 codecs but not zstd (the Quarkus Kafka extension of
+     * this version cannot load its native library there): a producer of the service set to zstd would fail on its
+     * first send, so refuse to start and say which setting to change. (Records producers compress with zstd are a
+     * consumer's problem: ingest's readiness names the partition it cannot read.)
+     */
+    static List<String> checkCompression(Config settings, boolean nativeImage) {
+        List<String> problems = new ArrayList<>();
+        if (!nativeImage) {
+            return problems;
+        }
+        for (String name : settings.getPropertyNames()) {
+            boolean producerSetting = name.equals("kafka.compression.type")
+                    || name.startsWith("mp.messaging.outgoing.") && name.endsWith(".compression.type");
+            if (producerSetting && settings.getOptionalValue(name, String.class).map(v -> v.trim().equalsIgnoreCase("zstd"))
+                    .orElse(false)) {
+                problems.add(name + "=zstd: the native executable cannot compress with zstd; use lz4, snappy or gzip "
+                        + "(or run the JVM build)");
+            }
         }
         return problems;
     }
@@ -93,6 +118,9 @@ public class ConfigValidator {
         }
         if (config.forward().defaultPartitions() < 1) {
             problems.add("eventlake.forward.default-partitions must be at least 1");
+        }
+        if (config.metrics().maxTagValues() < 0) {
+            problems.add("eventlake.metrics.max-tag-values must be 0 (every name counted as other) or more");
         }
         return problems;
     }

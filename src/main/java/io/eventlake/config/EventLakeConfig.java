@@ -37,6 +37,8 @@ public interface EventLakeConfig {
 
     Security security();
 
+    Metrics metrics();
+
     interface Ingest {
         /**
          * Regular expression of the topics to ingest. Topics created later that match it are picked up
@@ -75,6 +77,18 @@ public interface EventLakeConfig {
          */
         @WithDefault("PT5M")
         Duration maxFutureSkew();
+
+        /**
+         * How long an ingest partition may hold records without ingest's committed offset moving, while no batch is
+         * failing, before it counts as stalled: ingest cannot read it (a codec the service lacks, a corrupt batch,
+         * a topic it may not read). Readiness then names the partition and why.
+         */
+        @WithDefault("PT2M")
+        Duration stallAfter();
+
+        /** How often the ingest partitions' committed offsets are compared with their log ends. */
+        @WithDefault("PT30S")
+        Duration stallCheckInterval();
     }
 
     interface Forward {
@@ -165,6 +179,17 @@ public interface EventLakeConfig {
          */
         @WithDefault("32")
         int maxOpen();
+    }
+
+    interface Metrics {
+        /**
+         * Names a meter tag built from a name producers or operators choose (a stream, a replay's target topic)
+         * may take, at most, per tag; later names are counted under {@code other}, so no producer can grow the
+         * metric registry without bound. Streams configured under {@code eventlake.schema.stream} or
+         * {@code eventlake.compaction.stream} always keep their own name.
+         */
+        @WithDefault("1000")
+        int maxTagValues();
     }
 
     interface Http {

@@ -1,5 +1,6 @@
 package io.eventlake.error;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
  * The one place where errors become {@code application/problem+json} responses. Domain exceptions carry
@@ -34,6 +37,9 @@ import io.vertx.pgclient.PgException;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    /** Logged once a minute at most while it lasts: an outage fails every request the same way. */
+    private static final RepeatedCondition DATABASE_UNREACHABLE = new RepeatedCondition(Duration.ofMinutes(1));
 
     @ServerExceptionMapper
     public Response domain(EventLakeException e) {
@@ -179,10 +185,19 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public Response unexpected(RuntimeException e) {
+    public Response unexpected(Exception e) {
         // Safety nets: a value the database refuses (SQLSTATE class 22, e.g. a character text cannot hold), and
-        // an operation the Kafka cluster refuses or cannot answer, are the request's or the cluster's problem.
+        // an operation the Kafka cluster refuses or cannot answer, are the request's or the cluster's problem;
+        // a database that cannot be reached is an outage the caller waits out.
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (databaseUnreachable(cause)) {
+                String reason = cause.toString();
+                DATABASE_UNREACHABLE.occurred().ifPresent(report -> LOG.warnf(
+                        "EL0902 the database cannot be reached (%d requests answered 503 since %s, %d since the last "
+                                + "line): %s",
+                        report.occurrences(), report.since(), report.sinceLastReport(), reason));
+                return unavailable("The database cannot be reached at the moment; try again.");
+            }
             if (cause instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
                 return problem(400, "Bad Request", "A value of the request cannot be stored or compared: "
                         + pg.getErrorMessage() + ".", List.of());
@@ -211,6 +226,20 @@ public class ProblemMapper {
         LOG.error("EL0900 unexpected error while serving a request", e);
         return problem(500, "Internal error", "The request could not be completed; the service log has details.",
                 List.of());
+    }
+
+    /**
+     * A failure to reach the database rather than a refusal of the statement: connection exceptions (SQLSTATE
+     * class 08), too many connections (53), a server shutting down or starting (57P), a database not accepting
+     * connections (55000, {@code allow_connections false}), a refused or closed connection, a full wait queue.
+     */
+    private static boolean databaseUnreachable(Throwable cause) {
+        if (cause instanceof PgException pg && pg.getSqlState() != null) {
+            String state = pg.getSqlState();
+            return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || state.equals("55000");
+        }
+        return cause instanceof java.net.ConnectException || cause instanceof ClosedConnectionException
+                || cause instanceof ConnectionPoolTooBusyException;
     }
 
     public static Response problem(int status, String title, String detail, List<Violation> violations) {

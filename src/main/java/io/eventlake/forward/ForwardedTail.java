@@ -17,7 +17,8 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import io.eventlake.messaging.KafkaReaders;
 
 /**
  * Reads back what clean topics received since a moment, to find which events of a batch that is sent again are
@@ -38,12 +39,7 @@ final class ForwardedTail {
 
     /** Per topic, the lake positions of the events it received since {@code since}. */
     static Map<String, Set<Long>> seqsSince(Map<String, Object> kafkaConfig, Collection<String> topics, Instant since) {
-        Map<String, Object> props = new HashMap<>(kafkaConfig);
-        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("enable.auto.commit", "false");
-        props.put("client.id", "eventlake-forward-tail");
-        props.remove("group.id");
+        Map<String, Object> props = KafkaReaders.settings(kafkaConfig, "eventlake-forward-tail");
         Map<String, Set<Long>> seen = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = new ArrayList<>();

@@ -21,6 +21,7 @@ import io.eventlake.envelope.EventJudge;
 import io.eventlake.error.Violation;
 import io.eventlake.event.StreamNaming;
 import io.eventlake.messaging.Channels;
+import io.eventlake.metrics.IngestMetrics;
 import io.eventlake.schema.EventValidator;
 import io.eventlake.schema.EventValidator.Invalid;
 import io.eventlake.schema.EventValidator.Verdict;
@@ -54,14 +55,20 @@ public class HttpIngestService {
     @Inject
     EventJudge judge;
 
+    @Inject
+    IngestMetrics metrics;
+
     /**
      * Checks every event against its type's schema (422 listing every violation, nothing published), then
      * publishes them; completes once the broker holds them all.
      */
     public Uni<Void> ingest(List<HttpEvent> events, boolean batch) {
-        return validator.ready().flatMap(ready -> {
-            checkSchemas(events, batch);
-            return publish(events);
+        return Uni.createFrom().deferred(() -> {
+            long start = System.nanoTime();
+            return validator.ready().flatMap(ready -> {
+                checkSchemas(events, batch);
+                return publish(events);
+            }).invoke(() -> metrics.httpIngestDurable(System.nanoTime() - start));
         });
     }
 

@@ -134,9 +134,10 @@ public class IngestService {
 
     /**
      * Sends what a stored batch holds for Kafka: its new events to their clean topics, its dead letters to
-     * the dead-letter topic; then records how far each of its partitions has been forwarded.
+     * the dead-letter topic; then records how far each of its partitions has been forwarded. {@code arrivedAt}:
+     * when the batch reached the service (epoch milliseconds), for the latency the service itself adds.
      */
-    public Uni<IngestOutcome> forward(StorePlan plan) {
+    public Uni<IngestOutcome> forward(StorePlan plan, long arrivedAt) {
         ForwardProgress progress = new ForwardProgress(plan.resentSince());
         // Retried as a whole by the caller: each step that completed is not done again, and an event step that
         // failed part-way is sent again only for what the broker does not hold yet.
@@ -147,7 +148,7 @@ public class IngestService {
             long start = System.nanoTime();
             Instant attemptStart = Instant.now();
             return forwarder.forward(plan.toForward(), progress.resentSince)
-                    .invoke(() -> metrics.forward(System.nanoTime() - start, plan.toForward()))
+                    .invoke(() -> metrics.forward(System.nanoTime() - start, plan.toForward(), arrivedAt))
                     .invoke(() -> progress.eventsSent = true)
                     .onFailure().invoke(failure -> progress.failedAttemptStarted(attemptStart));
         });

@@ -65,6 +65,7 @@ public class KafkaIngestConsumer {
         ConsumerRecords<byte[], byte[]> polled = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
                 .map(metadata -> metadata.<byte[], byte[]> getRecords())
                 .orElseThrow(() -> new IllegalStateException("a Kafka batch without its records"));
+        long arrivedAt = System.currentTimeMillis();
         List<IncomingRecord> records = new ArrayList<>(polled.count());
         for (ConsumerRecord<byte[], byte[]> record : polled) {
             records.add(toIncoming(record));
@@ -84,7 +85,7 @@ public class KafkaIngestConsumer {
                     Uni<Void> stored = retried(ingest.store(records, prepared), "store", records.size())
                             // Back-pressure: a batch is forwarded after the previous one, never further ahead.
                             .call(plan -> previousForward)
-                            .invoke(plan -> startForward(batch, plan, records.size()))
+                            .invoke(plan -> startForward(batch, plan, records.size(), arrivedAt))
                             .replaceWithVoid()
                             .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)))
                             .memoize().indefinitely();
@@ -97,8 +98,8 @@ public class KafkaIngestConsumer {
                 .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)));
     }
 
-    private void startForward(KafkaRecordBatch<byte[], byte[]> batch, StorePlan plan, int size) {
-        Uni<Void> forward = retried(ingest.forward(plan), "forward", size)
+    private void startForward(KafkaRecordBatch<byte[], byte[]> batch, StorePlan plan, int size, long arrivedAt) {
+        Uni<Void> forward = retried(ingest.forward(plan, arrivedAt), "forward", size)
                 .invoke(outcome -> LOG.debugf("EL0003 batch done: %s", outcome))
                 .call(outcome -> Uni.createFrom().completionStage(batch.ack()))
                 .replaceWithVoid()

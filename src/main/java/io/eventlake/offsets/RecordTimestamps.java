@@ -1,7 +1,6 @@
 package io.eventlake.offsets;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,8 +12,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import io.eventlake.messaging.KafkaReaders;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -62,19 +61,8 @@ public class RecordTimestamps {
 
     private KafkaConsumer<byte[], byte[]> consumer() {
         if (consumer == null) {
-            // Every consumer setting of kafka.* (bootstrap servers, and security.protocol, sasl.*, ssl.* on a
-            // secured cluster), then this reader's own.
-            Map<String, Object> props = new HashMap<>();
-            kafkaConfig.forEach((key, value) -> {
-                if (ConsumerConfig.configNames().contains(key)) {
-                    props.put(key, value);
-                }
-            });
-            props.put(ConsumerConfig.CLIENT_ID_CONFIG, "eventlake-timestamps");
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            Map<String, Object> props = KafkaReaders.settings(kafkaConfig, "eventlake-timestamps");
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
-            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             consumer = new KafkaConsumer<>(props);
         }
         return consumer;

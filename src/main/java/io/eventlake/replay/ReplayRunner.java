@@ -24,11 +24,13 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
 import io.eventlake.config.EventLakeConfig;
+import io.eventlake.error.RepeatedCondition;
 import io.eventlake.event.Event;
 import io.eventlake.forward.CloudEventRecords;
 import io.eventlake.forward.EventProducers;
 import io.eventlake.forward.TopicInfo;
 import io.eventlake.forward.TopicManager;
+import io.eventlake.metrics.MeterTags;
 import io.eventlake.replay.ReplayJob.Checkpoint;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,13 +64,21 @@ public class ReplayRunner {
     MeterRegistry registry;
 
     @Inject
+    MeterTags meterTags;
+
+    @Inject
     KafkaCluster cluster;
 
     @Inject
     @Identifier("default-kafka-broker")
     Map<String, Object> kafkaConfig;
 
+    /** The longest wait between two attempts to look for jobs while they keep failing. */
+    private static final Duration MAX_WAIT_WHILE_FAILING = Duration.ofSeconds(30);
+
     private final String owner = "eventlake-" + UUID.randomUUID();
+    private final RepeatedCondition lookingFailed = new RepeatedCondition(Duration.ofMinutes(1));
+    private volatile String lastFailure;
     private ExecutorService worker;
     private KafkaProducer<String, byte[]> producer;
     private volatile boolean running;
@@ -104,11 +114,26 @@ public class ReplayRunner {
         }
     }
 
+    /** While the runner cannot look for jobs: how many attempts failed, since when; and the last failure. */
+    Optional<RepeatedCondition.Report> failing() {
+        return lookingFailed.ongoing();
+    }
+
+    /** The last failure to look for jobs, for readiness. */
+    String lastFailure() {
+        return lastFailure;
+    }
+
     private void loop() {
+        Duration wait = config.replay().pollInterval();
         while (running) {
             try {
                 Optional<ReplayJob> job = repository.claim(owner, config.replay().lease(), cluster.id()).await()
                         .indefinitely();
+                wait = config.replay().pollInterval();
+                lookingFailed.ended().ifPresent(report -> LOG.infof(
+                        "EL0606 replay runner looks for jobs again, after %d failed attempts since %s",
+                        report.occurrences(), report.since()));
                 if (job.isPresent()) {
                     run(job.get());
                 } else {
@@ -121,8 +146,15 @@ public class ReplayRunner {
                 if (!running) {
                     return;
                 }
-                LOG.warnf("EL0601 replay runner: %s; trying again", e.toString());
-                sleepQuietly(config.replay().pollInterval());
+                lastFailure = e.toString();
+                lookingFailed.occurred().ifPresent(report -> LOG.warnf(
+                        "EL0601 replay runner cannot look for jobs (%d failed attempts since %s); trying again every "
+                                + "%s at most: %s",
+                        report.occurrences(), report.since(), MAX_WAIT_WHILE_FAILING, e.toString()));
+                sleepQuietly(wait);
+                // Doubling up to a cap: an outage is not asked about every second, nor missed for long.
+                wait = wait.multipliedBy(2).compareTo(MAX_WAIT_WHILE_FAILING) > 0 ? MAX_WAIT_WHILE_FAILING
+                        : wait.multipliedBy(2);
             }
         }
     }
@@ -138,7 +170,7 @@ public class ReplayRunner {
             Set<Long> alreadySent = TargetTail.sentInStep(kafkaConfig, job.targetTopic(), job.id(), checkpoint.steps() + 1);
             Pacer pacer = new Pacer(job.pace());
             Counter sentCounter = Counter.builder("eventlake.replay.events").description("Events sent by replay jobs")
-                    .tag("target", job.targetTopic()).register(registry);
+                    .tag("target", meterTags.target(job.targetTopic())).register(registry);
             long lastRenewal = System.nanoTime();
             while (running) {
                 int size = pacer.stepSize(config.replay().batchSize());

@@ -3,7 +3,6 @@ package io.eventlake.replay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +13,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import io.eventlake.forward.CloudEventRecords;
+import io.eventlake.messaging.KafkaReaders;
 
 /**
  * Reads back the end of a replay's target topic to find which records of an unfinished step Kafka already
@@ -35,12 +34,7 @@ final class TargetTail {
 
     /** The lake seqs of the job's records of {@code step} on the topic. */
     static Set<Long> sentInStep(Map<String, Object> kafkaConfig, String topic, long jobId, long step) {
-        Map<String, Object> props = new HashMap<>(kafkaConfig);
-        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("enable.auto.commit", "false");
-        props.put("client.id", "eventlake-replay-tail-" + jobId);
-        props.remove("group.id");
+        Map<String, Object> props = KafkaReaders.settings(kafkaConfig, "eventlake-replay-tail-" + jobId);
         Set<Long> sent = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = new ArrayList<>();

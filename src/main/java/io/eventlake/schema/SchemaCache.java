@@ -101,6 +101,12 @@ public class SchemaCache {
         subscriber.connect().onFailure(failure -> LOG.warnf("EL0303 cannot LISTEN for schema changes yet: %s", failure));
     }
 
+    /** Whether this instance hears schema changes (its LISTEN connection is up). */
+    public boolean listening() {
+        PgSubscriber current = subscriber;
+        return current != null && !current.closed() && current.actualConnection() != null;
+    }
+
     @PreDestroy
     void stop() {
         if (subscriber != null) {

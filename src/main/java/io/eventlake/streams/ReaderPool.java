@@ -1,5 +1,6 @@
 package io.eventlake.streams;
 
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.annotation.PreDestroy;
@@ -9,9 +10,9 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.eventlake.config.EventLakeConfig;
+import io.eventlake.lake.LakePoolCreator;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 
@@ -33,7 +34,7 @@ public class ReaderPool {
         username.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
         PoolOptions poolOptions = new PoolOptions().setMaxSize(config.readers().maxConnections()).setName("readers");
-        this.pool = Pool.newInstance(PgBuilder.pool().with(poolOptions).connectingTo(options).using(vertx).build());
+        this.pool = Pool.newInstance(LakePoolCreator.create(vertx, poolOptions, List.of(options)));
     }
 
     public Pool pool() {

@@ -50,6 +50,19 @@ class ConfigValidatorTest {
                 .anySatisfy(p -> assertThat(p).contains("topic.\"t\".partitions"));
     }
 
+    @Test
+    void zstdForTheServicesOwnProducersIsRefusedInTheNativeExecutableOnly() {
+        SmallRyeConfig settings = new SmallRyeConfigBuilder().withSources(new io.smallrye.config.PropertiesConfigSource(
+                Map.of("kafka.compression.type", "zstd", "mp.messaging.outgoing.dead-letters.compression.type", "ZSTD",
+                        "mp.messaging.incoming.ingest.compression.type", "zstd"),
+                "test", 500)).build();
+
+        assertThat(ConfigValidator.checkCompression(settings, true)).hasSize(2)
+                .anySatisfy(p -> assertThat(p).startsWith("kafka.compression.type=zstd").contains("lz4, snappy or gzip"))
+                .anySatisfy(p -> assertThat(p).startsWith("mp.messaging.outgoing.dead-letters.compression.type"));
+        assertThat(ConfigValidator.checkCompression(settings, false)).as("the JVM build has every codec").isEmpty();
+    }
+
     private static EventLakeConfig config(Map<String, String> overrides) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(EventLakeConfig.class)

@@ -2,7 +2,10 @@ package io.eventlake.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +16,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,7 +34,8 @@ import io.eventlake.testing.PackagedService;
 
 /**
  * Outages ridden out by the packaged service, with no restart of it: the database refusing connections for
- * longer than a minute (which stopped ingest for good before), and the broker restarted. Events are published
+ * longer than a minute (which stopped ingest for good before), PostgreSQL restarted, and the broker restarted. Events are
+ * published
  * throughout (1% of them not JSON); afterwards every valid event is once in the lake and once on its clean topic,
  * every invalid one is one dead letter, and readiness said DOWN while ingest waited and UP after.
  */
@@ -52,15 +58,30 @@ class OutageIT {
                 refuseConnections(database, true);
                 try {
                     await().atMost(PATIENCE).until(() -> ingestReadiness(service).contains("\"DOWN\""));
+                    HttpResponse<String> lakeRead = service.get("/events?limit=1");
+                    assertThat(lakeRead.statusCode()).as("a read while the database is away").isEqualTo(503);
+                    assertThat(lakeRead.headers().firstValue("Retry-After")).isPresent();
+                    assertThat(lakeRead.headers().firstValue("Content-Type")).hasValue("application/problem+json");
                     // past the minute after which the channel used to stop for good
                     Thread.sleep(70_000);
                     assertThat(ingestReadiness(service)).contains("ingest waits");
+                    HttpResponse<String> wellness = service.get("/q/health/well");
+                    assertThat(wellness.statusCode()).isEqualTo(503);
+                    assertThat(wellness.body()).contains("the replay runner cannot look for jobs",
+                            "the LISTEN connection for schema changes is down");
                 } finally {
                     refuseConnections(database, false);
                 }
                 publishing.get();
                 assertEachEventOnce(kafka, stream);
                 await().atMost(PATIENCE).until(() -> service.get("/q/health/ready").statusCode() == 200);
+                await().atMost(PATIENCE).until(() -> service.get("/q/health/well").statusCode() == 200);
+                String log = service.log();
+                // Vert.x's pool used to fail every failed query a second time, 30 s later (see LakePoolCreator).
+                assertThat(log).doesNotContain("Result is already complete");
+                assertThat(log.split("EL0601", -1).length - 1)
+                        .as("the replay runner's failures, logged once and then once a minute").isBetween(1, 3);
+                assertThat(log).contains("EL0606");
             }
         }
     }
@@ -84,6 +105,51 @@ class OutageIT {
             }
         } finally {
             broker.close();
+        }
+    }
+
+    @Test
+    void aPostgresRestartLosesAndRepeatsNothingAndHealthIsRightAfterIt() throws Exception {
+        Optional<String[]> restart = postgresRestartCommand();
+        assumeTrue(restart.isPresent(), "restarting PostgreSQL needs pg_ctlcluster and root, as in CI");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startEphemeral();
+                KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers())) {
+            String stream = Fixtures.uniqueStream();
+            kafka.createTopic("ingest." + stream, 2);
+            try (PackagedService service = PackagedService.start("outage-pg-restart", settings(broker))) {
+                AtomicInteger published = new AtomicInteger();
+                CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> publish(kafka, stream, published));
+                await().atMost(PATIENCE).until(() -> published.get() >= EVENTS / 4);
+                Process restarting = new ProcessBuilder(restart.get()).redirectErrorStream(true).start();
+                assertThat(restarting.waitFor(60, TimeUnit.SECONDS)).as("PostgreSQL restarted in a minute").isTrue();
+                assertThat(restarting.exitValue()).as(new String(restarting.getInputStream().readAllBytes())).isZero();
+                String type = stream + ".updated";
+                long storedAtRestart = LakeDatabase.count("select count(*) from lake_event where type = ?", type);
+                await().atMost(PATIENCE).until(() -> LakeDatabase.count("select count(*) from lake_event where type = ?",
+                        type) > storedAtRestart);
+                // Ingest works again: readiness must say so at the first probe, stale pooled connections or not.
+                assertThat(service.get("/q/health/ready").statusCode()).as("readiness once ingest moves").isEqualTo(200);
+                publishing.get();
+                assertEachEventOnce(kafka, stream);
+                assertThat(service.get("/q/health/ready").statusCode()).isEqualTo(200);
+                assertThat(service.log()).doesNotContain("Result is already complete");
+            }
+        }
+    }
+
+    /** {@code pg_ctlcluster <version> main restart} when this machine's PostgreSQL can be restarted from here. */
+    private static Optional<String[]> postgresRestartCommand() {
+        Path clusters = Path.of("/etc/postgresql");
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root || !Files.isDirectory(clusters)) {
+            return Optional.empty();
+        }
+        try (var versions = Files.list(clusters)) {
+            return versions.map(version -> version.getFileName().toString()).sorted().reduce((a, b) -> b)
+                    .map(version -> new String[] { "pg_ctlcluster", "--skip-systemctl-redirect", version, "main",
+                            "restart" });
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

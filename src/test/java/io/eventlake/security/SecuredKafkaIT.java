@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,13 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,6 +129,45 @@ class SecuredKafkaIT {
                     .partitionResult(partition).get().offset();
             assertThat(kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
                     .get(partition).offset()).isEqualTo(end).isPositive();
+        }
+    }
+
+    @Test
+    void aTopicTheServiceMayNotReadMakesIngestNotReadyNamingItUntilItMayReadAgain() throws Exception {
+        String stream = Fixtures.uniqueStream();
+        String topic = "ingest." + stream;
+        kafka.createTopic(topic, 1);
+        ResourcePattern resource = new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL);
+        List<AclBinding> acls = List.of(
+                new AclBinding(resource,
+                        new AccessControlEntry("User:" + USER, "*", AclOperation.READ, AclPermissionType.DENY)),
+                new AclBinding(resource,
+                        new AccessControlEntry("User:" + USER, "*", AclOperation.DESCRIBE, AclPermissionType.ALLOW)));
+        kafka.admin().createAcls(acls).all().get();
+        try {
+            Map<String, String> settings = new HashMap<>(securedSettings(PASSWORD));
+            settings.put("eventlake.ingest.stall-after", "PT5S");
+            settings.put("eventlake.ingest.stall-check-interval", "PT1S");
+            try (PackagedService service = PackagedService.start("secured-kafka-denied", settings)) {
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, "Key-1".getBytes(StandardCharsets.UTF_8),
+                        Fixtures.rental(1, 1).getBytes(StandardCharsets.UTF_8));
+                record.headers().add("event-type", (stream + ".updated").getBytes(StandardCharsets.UTF_8));
+                kafka.sendAll(List.of(record));
+
+                await().atMost(Duration.ofSeconds(90)).until(() -> service.get("/q/health/ready").statusCode() == 503);
+                String readiness = service.get("/q/health/ready").body();
+                assertThat(readiness).contains(topic + "-0", "TopicAuthorizationException",
+                        "grant the service's principal READ");
+                assertThat(service.metric("eventlake_ingest_stalled_partitions")).isEqualTo(1.0);
+                assertThat(service.log()).contains("EL0007 ingest cannot read " + topic + "-0");
+
+                kafka.admin().deleteAcls(acls.stream().map(AclBinding::toFilter).toList()).all().get();
+                await().atMost(Duration.ofSeconds(120)).until(() -> service.get("/q/health/ready").statusCode() == 200);
+                assertThat(json(service.get("/events?type=" + stream + ".updated").body()).get("events")).hasSize(1);
+                assertThat(service.log()).contains("EL0008 ingest reads " + topic + "-0 again");
+            }
+        } finally {
+            kafka.admin().deleteAcls(acls.stream().map(AclBinding::toFilter).toList()).all().get();
         }
     }
 

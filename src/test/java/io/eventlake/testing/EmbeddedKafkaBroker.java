@@ -64,7 +64,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Starts a throw-away broker that also listens with SASL_SSL (SCRAM-SHA-512). Users are added with
+     * Starts a throw-away broker that also listens with SASL_SSL (SCRAM-SHA-512), with an authorizer (everyone may
+     * use a resource without ACLs). Users are added with
      * {@link KafkaTestClient#admin()}'s {@code alterUserScramCredentials} over the plaintext listener, which
      * stays for the broker itself and the tests' own clients.
      */
@@ -94,6 +95,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             props.put("listener.name.sasl_ssl.ssl.keystore.location", secured.keystore().toString());
             props.put("listener.name.sasl_ssl.ssl.keystore.password", secured.keystorePassword());
             props.put("listener.name.sasl_ssl.ssl.key.password", secured.keystorePassword());
+            // ACLs can be set (a test denies the service a topic); with none on a resource, everyone may use it,
+            // and the plaintext listener's clients (the broker itself, the tests) are super users.
+            props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            props.put("allow.everyone.if.no.acl.found", "true");
+            props.put("super.users", "User:ANONYMOUS");
         }
         props.put("listeners", listeners + ",CONTROLLER://localhost:" + controllerPort);
         props.put("advertised.listeners", listeners);

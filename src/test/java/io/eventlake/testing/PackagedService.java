@@ -12,23 +12,32 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged application ({@code target/quarkus-app/quarkus-run.jar}) run as its own process, the way an
- * operator runs it, so a test can kill it mid-stream and start it again.
+ * The packaged application run as its own process, the way an operator runs it, so a test can kill it mid-stream
+ * and start it again: the JVM jar ({@code target/quarkus-app/quarkus-run.jar}), or the native executable when the
+ * build was native ({@code ./mvnw verify -Dnative}), so every IT runs against the binary too.
  */
 public final class PackagedService implements AutoCloseable {
 
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final Path TARGET = Path.of("target");
+    private static final Path JAR = TARGET.resolve("quarkus-app").resolve("quarkus-run.jar");
 
     private final Process process;
     private final int port;
+    private final Path log;
+    /** Where this run's lines begin in the log, which earlier runs of the same name appended to. */
+    private final long logStart;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private PackagedService(Process process, int port) {
+    private PackagedService(Process process, int port, Path log, long logStart) {
         this.process = process;
         this.port = port;
+        this.log = log;
+        this.logStart = logStart;
     }
 
     /** Starts the service with these extra settings and waits until it reports ready. */
@@ -40,7 +49,8 @@ public final class PackagedService implements AutoCloseable {
     public static PackagedService start(String name, Map<String, String> settings, String heap) {
         Path log = Path.of("target", "it-" + name + ".log");
         int port = EmbeddedKafkaBroker.freePort();
-        PackagedService service = new PackagedService(launch(settings, heap, log, port), port);
+        long logStart = log.toFile().length();
+        PackagedService service = new PackagedService(launch(settings, heap, log, port), port, log, logStart);
         service.awaitReady(Duration.ofSeconds(60), log);
         return service;
     }
@@ -70,19 +80,49 @@ public final class PackagedService implements AutoCloseable {
         }
     }
 
+    /**
+     * What the build produced: the native executable after {@code ./mvnw verify -Dnative} (Quarkus names it in
+     * {@code target/quarkus-artifact.properties}), else the JVM jar. Both take the same {@code -Xmx} and {@code -D}
+     * options.
+     */
+    public static Optional<Path> nativeExecutable() {
+        Path artifact = TARGET.resolve("quarkus-artifact.properties");
+        if (!Files.exists(artifact)) {
+            return Optional.empty();
+        }
+        Properties properties = new Properties();
+        try (var reader = Files.newBufferedReader(artifact)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!"native".equals(properties.getProperty("type"))) {
+            return Optional.empty();
+        }
+        Path executable = TARGET.resolve(properties.getProperty("path")).toAbsolutePath();
+        if (!Files.isExecutable(executable)) {
+            throw new IllegalStateException(executable + " is not an executable: build it again");
+        }
+        return Optional.of(executable);
+    }
+
     private static Process launch(Map<String, String> settings, String heap, Path log, int port) {
-        if (!Files.exists(JAR)) {
+        Optional<Path> executable = nativeExecutable();
+        if (executable.isEmpty() && !Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the integration tests with `./mvnw verify`");
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap));
+        String program = executable.map(Path::toString)
+                .orElseGet(() -> ProcessHandle.current().info().command().orElse("java"));
+        List<String> command = new ArrayList<>(List.of(program, "-Xmx" + heap));
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dquarkus.datasource.reactive.url=" + LakeDatabase.URL.replaceFirst("^jdbc:", ""));
         command.add("-Dquarkus.datasource.jdbc.url=" + LakeDatabase.URL);
         TestIdentity.serviceSettings().forEach((key, value) -> command.add("-D" + key + "=" + value));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-jar");
-        command.add(JAR.toString());
+        if (executable.isEmpty()) {
+            command.add("-jar");
+            command.add(JAR.toString());
+        }
         try {
             return new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -107,6 +147,16 @@ public final class PackagedService implements AutoCloseable {
             sleep(200);
         }
         throw new IllegalStateException("the service was not ready within " + timeout + "; see " + log);
+    }
+
+    /** What this run of the service has written to its log (standard output and error) so far. */
+    public String log() {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            return new String(all, (int) logStart, all.length - (int) logStart, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The HTTP port the service listens on. */
