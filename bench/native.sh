@@ -71,7 +71,7 @@ measure() {
     sleep 0.01
   done
   ready=$(( $(now_ms) - start ))
-  started=$(grep -o 'started in [0-9.]*s' "$log" | head -n1 | grep -o '[0-9.]*s' || echo "?")
+  started=$(grep -oE 'started in [0-9.]+s' "$log" | head -n1 | grep -oE '[0-9.]+s' || echo "?")
   sleep 10
   idle=$(rss_mib "$service_pid")
   local before
@@ -80,11 +80,11 @@ measure() {
     python3 - "$batch" > "$out/native-batch.json" <<'PY'
 import json, sys, uuid
 batch = int(sys.argv[1])
-print(json.dumps([{"specversion": "1.0", "id": str(uuid.uuid4()), "source": "/bench/native",
+print(json.dumps([{"specversion": "1.0", "id": str(uuid.uuid4()),
                    "type": "native.updated", "subject": f"k{(batch * 500 + i) % 1000}",
                    "data": {"n": batch * 500 + i}} for i in range(500)]))
 PY
-    curl -fs -o /dev/null -H "Authorization: Bearer $producer" -H 'Content-Type: application/json' \
+    curl -fsS -o /dev/null -H "Authorization: Bearer $producer" -H 'Content-Type: application/json' \
       --data-binary @"$out/native-batch.json" "$base/events"
   done
   until [ "$(lake "select count(*) from lake_event")" -ge $((before + 10000)) ]; do sleep 0.2; done
