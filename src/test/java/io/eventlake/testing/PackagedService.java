@@ -86,7 +86,12 @@ public final class PackagedService implements AutoCloseable {
      * options.
      */
     public static Optional<Path> nativeExecutable() {
-        Path artifact = TARGET.resolve("quarkus-artifact.properties");
+        return nativeExecutable(TARGET);
+    }
+
+    /** The native executable a build into {@code target} produced, if it was a native build. */
+    static Optional<Path> nativeExecutable(Path target) {
+        Path artifact = target.resolve("quarkus-artifact.properties");
         if (!Files.exists(artifact)) {
             return Optional.empty();
         }
@@ -99,7 +104,7 @@ public final class PackagedService implements AutoCloseable {
         if (!"native".equals(properties.getProperty("type"))) {
             return Optional.empty();
         }
-        Path executable = TARGET.resolve(properties.getProperty("path")).toAbsolutePath();
+        Path executable = target.resolve(properties.getProperty("path")).toAbsolutePath();
         if (!Files.isExecutable(executable)) {
             throw new IllegalStateException(executable + " is not an executable: build it again");
         }
