@@ -1,0 +1,116 @@
+package io.eventlake.metrics;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.eventlake.testing.Fixtures;
+import io.eventlake.testing.KafkaBrokerResource;
+import io.eventlake.testing.KafkaTestClient;
+import io.eventlake.testing.LakeDatabase;
+import io.eventlake.testing.SignedInAsAdmin;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * The shipped dashboard ({@code docker/grafana/dashboards/event-lake.json}) and alert rules
+ * ({@code docker/prometheus/alerts.yml}) query only meters the service exposes: after a workload that touches
+ * each of them (stored, duplicate and superseded events, a schema refusal, a dead letter, a replay), every metric
+ * name in their queries is in a scrape of {@code /q/metrics}. ({@code promtool check rules} checks the rules'
+ * syntax in CI.)
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+class MonitoringAssetsTest extends SignedInAsAdmin {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Pattern METRIC = Pattern.compile("\\beventlake_[a-z0-9_]+");
+
+    @Test
+    void everyMetricTheDashboardAndTheAlertsQueryIsExposed() throws Exception {
+        Set<String> queried = new TreeSet<>();
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("docker/grafana/dashboards/event-lake.json").toFile());
+        dashboard.get("panels").forEach(panel -> panel.get("targets").forEach(target -> queried.addAll(
+                metricsIn(target.get("expr").asText()))));
+        String rules = Files.readString(Path.of("docker/prometheus/alerts.yml"));
+        rules.lines().filter(line -> line.trim().startsWith("expr:")).forEach(line -> queried.addAll(metricsIn(line)));
+        assertThat(queried).as("the dashboard and the rules query the service's meters").hasSizeGreaterThan(8);
+
+        touchEveryMeter();
+
+        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String metric : queried) {
+            assertThat(Pattern.compile("^" + metric + "[{ ]", Pattern.MULTILINE).matcher(scrape).find())
+                    .as("%s is in the scrape", metric).isTrue();
+        }
+    }
+
+    private static Set<String> metricsIn(String expression) {
+        Set<String> names = new TreeSet<>();
+        Matcher matcher = METRIC.matcher(expression);
+        while (matcher.find()) {
+            names.add(matcher.group());
+        }
+        return names;
+    }
+
+    /** A small workload that makes every meter of the service appear. */
+    private static void touchEveryMeter() {
+        String stream = Fixtures.uniqueStream();
+        String id = UUID.randomUUID().toString();
+        // stored, then the same id again (a duplicate), then an older update of the key (superseded)
+        post(stream, id, "2026-01-02T00:00:00Z");
+        post(stream, id, "2026-01-02T00:00:00Z");
+        post(stream, UUID.randomUUID().toString(), "2026-01-01T00:00:00Z");
+        // a record that is not JSON (a dead letter) and one of a type its stream rejects (a schema refusal)
+        String topic = "ingest." + Fixtures.uniqueStream();
+        String strictType = "strict." + Fixtures.uniqueStream();
+        try (KafkaTestClient kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers())) {
+            kafka.createTopic(topic, 1);
+            kafka.sendAll(List.of(record(topic, stream + ".updated", "{\"oops"), record(topic, strictType, "{\"id\": 1}")));
+        }
+        await().atMost(PATIENCE).until(() -> LakeDatabase.count("select count(*) from dead_letter where source_topic = ?",
+                topic) == 2 && LakeDatabase.count("select count(*) from lake_event where type = ?", stream + ".updated") == 2);
+        // a replay of the stream
+        long job = given().contentType(ContentType.JSON)
+                .body(Map.of("streams", List.of(stream), "targetTopic", "replay." + stream)).post("/replays").then()
+                .statusCode(202).extract().jsonPath().getLong("id");
+        await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(given().get("/replays/{id}", job).then().extract()
+                .jsonPath().getString("state")));
+    }
+
+    private static void post(String stream, String id, String time) {
+        given().contentType(ContentType.JSON)
+                .body("""
+                        {"specversion":"1.0","id":"%s","source":"/monitoring","type":"%s.updated","subject":"K-1","time":"%s","data":{}}"""
+                        .formatted(id, stream, time))
+                .post("/events").then().statusCode(202);
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String topic, String type, String value) {
+        var record = new ProducerRecord<>(topic, "K-1".getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("event-type", type.getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+}
