@@ -190,6 +190,13 @@ public interface EventLakeConfig {
          */
         @WithDefault("1000")
         int maxTagValues();
+
+        /**
+         * How often the state gauges (dead letters pending by reason, replay jobs by state and the running jobs'
+         * progress) are read from the database: each read is a few grouped counts.
+         */
+        @WithDefault("PT15S")
+        Duration sampleInterval();
     }
 
     interface Http {

@@ -4,7 +4,9 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -46,6 +48,16 @@ public class DeadLetterRepository {
                     List<DeadLetterSummary> page = new ArrayList<>(rows.size());
                     rows.forEach(row -> page.add(summary(row)));
                     return page;
+                });
+    }
+
+    /** Dead letters waiting for an operator (status PENDING), by reason code. */
+    public Uni<Map<String, Long>> pendingByReason(SqlClient client) {
+        return client.preparedQuery("select reason_code, count(*) from dead_letter where status = $1 group by reason_code")
+                .execute(Tuple.of(DeadLetterStatus.PENDING.name())).map(rows -> {
+                    Map<String, Long> counts = new TreeMap<>();
+                    rows.forEach(row -> counts.put(row.getString(0), row.getLong(1)));
+                    return counts;
                 });
     }
 

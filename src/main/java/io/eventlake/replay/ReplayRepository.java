@@ -5,7 +5,9 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -103,6 +105,25 @@ public class ReplayRepository {
     public Uni<List<ReplayJob>> list(int limit) {
         return pool.preparedQuery("select " + COLUMNS + " from replay_job order by id desc limit $1").execute(Tuple.of(limit))
                 .map(rows -> {
+                    List<ReplayJob> jobs = new ArrayList<>();
+                    rows.forEach(row -> jobs.add(toJob(row)));
+                    return jobs;
+                });
+    }
+
+    /** How many jobs are in each state. */
+    public Uni<Map<ReplayState, Long>> countByState() {
+        return pool.query("select state, count(*) from replay_job group by state").execute().map(rows -> {
+            Map<ReplayState, Long> counts = new EnumMap<>(ReplayState.class);
+            rows.forEach(row -> counts.put(ReplayState.valueOf(row.getString(0)), row.getLong(1)));
+            return counts;
+        });
+    }
+
+    /** The jobs running now (on any instance), for their progress. */
+    public Uni<List<ReplayJob>> running() {
+        return pool.preparedQuery("select " + COLUMNS + " from replay_job where state = $1 order by id")
+                .execute(Tuple.of(ReplayState.RUNNING.name())).map(rows -> {
                     List<ReplayJob> jobs = new ArrayList<>();
                     rows.forEach(row -> jobs.add(toJob(row)));
                     return jobs;

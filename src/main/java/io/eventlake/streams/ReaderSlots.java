@@ -42,6 +42,11 @@ public class ReaderSlots {
     }
 
     /** Slots free now. */
+    /** Snapshots and event streams open now. */
+    public int open() {
+        return size - slots.availablePermits();
+    }
+
     public int available() {
         return slots.availablePermits();
     }
