@@ -85,7 +85,7 @@ public class StalledPartitions {
                 .description("Ingest partitions holding records ingest cannot read (readiness names each and why)")
                 .register(registry);
         unreadable = Counter.builder("eventlake.ingest.unreadable")
-                .description("Checks that found an ingest partition its own reader could not read either")
+                .description("Stalls of an ingest partition that its own reader could not read either (once per stall)")
                 .register(registry);
         checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "eventlake-stalled-partitions");
@@ -144,7 +144,9 @@ public class StalledPartitions {
             }
             boolean waiting = ends.getOrDefault(partition, 0L) > at;
             if (waiting && now - previous.sinceNanos() >= config.ingest().stallAfter().toNanos()) {
-                found.put(partition.toString(), why(partition, at, ends.get(partition) - at));
+                // Its own reader tries each stalled partition once (up to 10 s); the reason stands while it does not move.
+                String known = stalled.get(partition.toString());
+                found.put(partition.toString(), known != null ? known : why(partition, at, ends.get(partition) - at));
             }
         }
         report(found);
