@@ -88,7 +88,7 @@ public class StateGauges {
                 .description("Snapshots and event streams open on this instance").register(registry);
         Gauge.builder("eventlake.schema.listening", schemas, cache -> cache.listening() ? 1 : 0)
                 .description("1 while this instance hears schema changes (its LISTEN connection is up)").register(registry);
-        vertx.setPeriodic(0, config.metrics().sampleInterval().toMillis(), id -> sample());
+        vertx.setPeriodic(1, config.metrics().sampleInterval().toMillis(), id -> sample());
     }
 
     private void sample() {
