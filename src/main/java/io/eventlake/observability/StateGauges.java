@@ -1,7 +1,11 @@
 package io.eventlake.observability;
 
-import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,8 +22,8 @@ import io.eventlake.replay.ReplayState;
 import io.eventlake.schema.SchemaCache;
 import io.eventlake.streams.ReaderSlots;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -70,20 +74,22 @@ public class StateGauges {
     @Inject
     SchemaCache schemas;
 
-    private MultiGauge pendingDeadLetters;
-    private MultiGauge jobsByState;
-    private MultiGauge jobsSent;
-    private MultiGauge jobsTotal;
+    /** One value per tag value, registered once and then only set: no meter is removed and added every sample. */
+    private final Map<String, AtomicLong> pendingByReason = new ConcurrentHashMap<>();
+    private final Map<ReplayState, AtomicLong> jobsByState = new EnumMap<>(ReplayState.class);
+    /** The progress gauges of the jobs running at the last sample, removed when a job no longer runs. */
+    private final Map<Long, JobProgress> running = new HashMap<>();
+
+    private record JobProgress(AtomicLong sent, AtomicLong total, List<Meter> meters) {
+    }
 
     void start(@Observes StartupEvent event) {
-        pendingDeadLetters = MultiGauge.builder("eventlake.dead_letters.pending")
-                .description("Dead letters waiting for an operator, by reason").register(registry);
-        jobsByState = MultiGauge.builder("eventlake.replay.jobs").description("Replay and backfill jobs, by state")
-                .register(registry);
-        jobsSent = MultiGauge.builder("eventlake.replay.sent").description("Events a running replay job has sent")
-                .register(registry);
-        jobsTotal = MultiGauge.builder("eventlake.replay.total")
-                .description("Events a running replay job is to send in all").register(registry);
+        for (ReplayState state : ReplayState.values()) {
+            AtomicLong count = new AtomicLong();
+            jobsByState.put(state, count);
+            Gauge.builder("eventlake.replay.jobs", count, AtomicLong::get).description("Replay and backfill jobs, by state")
+                    .tag("state", state.name()).register(registry);
+        }
         Gauge.builder("eventlake.readers.open", readers, ReaderSlots::open)
                 .description("Snapshots and event streams open on this instance").register(registry);
         Gauge.builder("eventlake.schema.listening", schemas, cache -> cache.listening() ? 1 : 0)
@@ -93,31 +99,55 @@ public class StateGauges {
 
     private void sample() {
         deadLetters.pendingByReason(pool).subscribe().with(counts -> {
-            List<MultiGauge.Row<?>> rows = new ArrayList<>();
-            counts.forEach((reason, count) -> rows.add(MultiGauge.Row.of(Tags.of("reason", reason), count)));
-            pendingDeadLetters.register(rows, true);
+            counts.forEach((reason, count) -> pendingByReason.computeIfAbsent(reason, this::pendingGauge).set(count));
+            pendingByReason.forEach((reason, value) -> {
+                if (!counts.containsKey(reason)) {
+                    value.set(0);
+                }
+            });
         }, failure -> LOG.debugf("dead-letter gauges not read: %s", failure));
-        replays.countByState().subscribe().with(counts -> {
-            List<MultiGauge.Row<?>> rows = new ArrayList<>();
-            for (ReplayState state : ReplayState.values()) {
-                rows.add(MultiGauge.Row.of(Tags.of("state", state.name()), counts.getOrDefault(state, 0L)));
-            }
-            jobsByState.register(rows, true);
-        }, failure -> LOG.debugf("replay gauges not read: %s", failure));
+        replays.countByState().subscribe().with(
+                counts -> jobsByState.forEach((state, value) -> value.set(counts.getOrDefault(state, 0L))),
+                failure -> LOG.debugf("replay gauges not read: %s", failure));
         replays.running().subscribe().with(this::progress,
                 failure -> LOG.debugf("replay progress not read: %s", failure));
     }
 
-    private void progress(List<ReplayJob> running) {
-        List<MultiGauge.Row<?>> sent = new ArrayList<>();
-        List<MultiGauge.Row<?>> total = new ArrayList<>();
-        for (ReplayJob job : running) {
-            Tags jobTags = Tags.of("job", Long.toString(job.id()), "target", tags.target(job.targetTopic()));
-            sent.add(MultiGauge.Row.of(jobTags, job.sent()));
-            total.add(MultiGauge.Row.of(jobTags, job.totalExpected()));
-        }
-        // Finished jobs drop out: a job's series lives only while it runs.
-        jobsSent.register(sent, true);
-        jobsTotal.register(total, true);
+    /** Reason codes are a closed set (the dead letters' reasons), so these gauges stay few. */
+    private AtomicLong pendingGauge(String reason) {
+        AtomicLong value = new AtomicLong();
+        Gauge.builder("eventlake.dead_letters.pending", value, AtomicLong::get)
+                .description("Dead letters waiting for an operator, by reason").tag("reason", reason).register(registry);
+        return value;
+    }
+
+    private synchronized void progress(List<ReplayJob> jobs) {
+        Map<Long, ReplayJob> now = new HashMap<>();
+        jobs.forEach(job -> now.put(job.id(), job));
+        // A job's series lives only while it runs.
+        running.entrySet().removeIf(entry -> {
+            if (now.containsKey(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().meters().forEach(registry::remove);
+            return true;
+        });
+        now.forEach((id, job) -> {
+            JobProgress progress = running.computeIfAbsent(id, newId -> progressGauges(job));
+            progress.sent().set(job.sent());
+            progress.total().set(job.totalExpected());
+        });
+    }
+
+    private JobProgress progressGauges(ReplayJob job) {
+        Tags jobTags = Tags.of("job", Long.toString(job.id()), "target", tags.target(job.targetTopic()));
+        AtomicLong sent = new AtomicLong();
+        AtomicLong total = new AtomicLong();
+        List<Meter> meters = List.of(
+                Gauge.builder("eventlake.replay.sent", sent, AtomicLong::get)
+                        .description("Events a running replay job has sent").tags(jobTags).register(registry),
+                Gauge.builder("eventlake.replay.total", total, AtomicLong::get)
+                        .description("Events a running replay job is to send in all").tags(jobTags).register(registry));
+        return new JobProgress(sent, total, meters);
     }
 }
