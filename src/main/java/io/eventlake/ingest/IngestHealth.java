@@ -29,7 +29,7 @@ public class IngestHealth implements HealthCheck {
 
     private volatile Failing failing;
 
-    /** Ingest partitions that hold records ingest does not move, each with why, in partition order. */
+    /** Ingest partitions that hold records ingest does not move, each with why (reported in partition order). */
     private volatile Map<String, String> stalled = Map.of();
 
     /** Records a failed attempt of a step; returns the number of attempts failed in a row. */
@@ -54,7 +54,7 @@ public class IngestHealth implements HealthCheck {
 
     /** The partitions ingest cannot move at the moment ({@code topic-partition} → why); empty when it moves. */
     void stalled(Map<String, String> partitions) {
-        stalled = Map.copyOf(new TreeMap<>(partitions));
+        stalled = Map.copyOf(partitions);
     }
 
     @Override
