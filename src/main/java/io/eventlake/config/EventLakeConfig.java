@@ -39,6 +39,8 @@ public interface EventLakeConfig {
 
     Metrics metrics();
 
+    ConsumerGroups consumerGroups();
+
     interface Ingest {
         /**
          * Regular expression of the topics to ingest. Topics created later that match it are picked up
@@ -197,6 +199,30 @@ public interface EventLakeConfig {
          */
         @WithDefault("PT15S")
         Duration sampleInterval();
+    }
+
+    interface ConsumerGroups {
+        /**
+         * How often every consumer group's lag is read from the broker (its committed offsets beside the log ends: four
+         * Admin calls for all groups, plus one record read per partition whose committed offset moved while behind),
+         * for the lag gauges and the groups' status.
+         */
+        @WithDefault("PT30S")
+        Duration sampleInterval();
+
+        /**
+         * The window a group's status is judged over, like Burrow's: a group with members whose committed offsets do
+         * not move for this long while it lags is STALLED; one whose lag grows at every sample over it is WARN.
+         */
+        @WithDefault("PT5M")
+        Duration statusWindow();
+
+        /**
+         * Consumer groups sampled, at most (the service's ingest group first, then by name); the rest get no gauges
+         * and are logged once ({@code EL1002}), so a cluster with many groups cannot grow the registry without bound.
+         */
+        @WithDefault("200")
+        int maxGroups();
     }
 
     interface Http {

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -34,6 +35,7 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.jboss.logging.Logger;
 
+import io.eventlake.config.EventLakeConfig;
 import io.eventlake.error.ConflictException;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.NotFoundException;
@@ -69,23 +71,57 @@ public class ConsumerGroupService {
     @Inject
     OffsetChangeRepository changes;
 
+    @Inject
+    GroupLagHistory history;
+
+    @Inject
+    EventLakeConfig config;
+
     public List<GroupSummary> list() {
-        Collection<ConsumerGroupListing> listings = get(admin.listConsumerGroups().all());
-        List<String> ids = listings.stream().map(ConsumerGroupListing::groupId).sorted().toList();
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        Map<String, ConsumerGroupDescription> descriptions = get(admin.describeConsumerGroups(ids).all());
-        Map<String, Map<TopicPartition, Long>> lags = committedLags(ids);
         List<GroupSummary> summaries = new ArrayList<>();
-        for (String id : ids) {
-            Map<TopicPartition, Long> lag = lags.getOrDefault(id, Map.of());
-            ConsumerGroupDescription description = descriptions.get(id);
-            summaries.add(new GroupSummary(id, stateOf(description), description.members().size(),
+        for (GroupPosition position : positions(groupIds())) {
+            Map<TopicPartition, Long> lag = position.lag();
+            Optional<GroupLagHistory.Judged> judged = history.latest(position.groupId());
+            summaries.add(new GroupSummary(position.groupId(), position.state(), position.members(),
                     lag.keySet().stream().map(TopicPartition::topic).distinct().sorted().toList(),
-                    lag.values().stream().mapToLong(Long::longValue).sum()));
+                    lag.values().stream().mapToLong(Long::longValue).sum(), statusOf(position, judged),
+                    judged.map(GroupLagHistory.Judged::lagSeconds).orElse(null)));
         }
         return summaries;
+    }
+
+    /** Every consumer group the cluster knows, by name. */
+    public List<String> groupIds() {
+        Collection<ConsumerGroupListing> listings = get(admin.listConsumerGroups().all());
+        return listings.stream().map(ConsumerGroupListing::groupId).sorted().toList();
+    }
+
+    /**
+     * Where each of these groups stands: three Admin calls for all of them together (their descriptions, their
+     * committed offsets, the log ends of every partition they committed on), not a few per group. A group deleted
+     * since it was listed is left out.
+     */
+    public List<GroupPosition> positions(List<String> groups) {
+        if (groups.isEmpty()) {
+            return List.of();
+        }
+        Map<String, ConsumerGroupDescription> descriptions = get(admin.describeConsumerGroups(groups).all());
+        Map<String, Map<TopicPartition, Long>> committed = committedOffsets(groups);
+        Set<TopicPartition> partitions = new HashSet<>();
+        committed.values().forEach(offsets -> partitions.addAll(offsets.keySet()));
+        Map<TopicPartition, Long> ends = endOffsets(partitions);
+        List<GroupPosition> positions = new ArrayList<>();
+        for (String group : groups) {
+            ConsumerGroupDescription description = descriptions.get(group);
+            if (description != null) {
+                Map<TopicPartition, Long> offsets = committed.getOrDefault(group, Map.of());
+                Map<TopicPartition, Long> groupEnds = new HashMap<>();
+                offsets.keySet().forEach(tp -> groupEnds.put(tp, ends.getOrDefault(tp, 0L)));
+                positions.add(new GroupPosition(group, stateOf(description), description.members().size(), offsets,
+                        groupEnds));
+            }
+        }
+        return positions;
     }
 
     /**
@@ -96,27 +132,38 @@ public class ConsumerGroupService {
         if (groups.isEmpty()) {
             return Map.of();
         }
-        Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
-        groups.forEach(group -> specs.put(group, new ListConsumerGroupOffsetsSpec()));
-        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = get(admin.listConsumerGroupOffsets(specs).all());
+        Map<String, Map<TopicPartition, Long>> committed = committedOffsets(groups);
         Set<TopicPartition> partitions = new HashSet<>();
-        committed.values().forEach(offsets -> offsets.forEach((tp, offset) -> {
-            if (offset != null) {
-                partitions.add(tp);
-            }
-        }));
+        committed.values().forEach(offsets -> partitions.addAll(offsets.keySet()));
         Map<TopicPartition, Long> ends = endOffsets(partitions);
         Map<String, Map<TopicPartition, Long>> lags = new HashMap<>();
-        committed.forEach((group, offsets) -> {
-            Map<TopicPartition, Long> lag = new HashMap<>();
+        committed.forEach((group, offsets) -> lags.put(group,
+                new GroupPosition(group, null, 0, offsets, ends).lag()));
+        return lags;
+    }
+
+    /** Each group's committed offsets (partitions without one left out), in one Admin call for all. */
+    private Map<String, Map<TopicPartition, Long>> committedOffsets(Collection<String> groups) {
+        Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
+        groups.forEach(group -> specs.put(group, new ListConsumerGroupOffsetsSpec()));
+        Map<String, Map<TopicPartition, Long>> committed = new HashMap<>();
+        get(admin.listConsumerGroupOffsets(specs).all()).forEach((group, offsets) -> {
+            Map<TopicPartition, Long> present = new HashMap<>();
             offsets.forEach((tp, offset) -> {
                 if (offset != null) {
-                    lag.put(tp, Math.max(0, ends.getOrDefault(tp, 0L) - offset.offset()));
+                    present.put(tp, offset.offset());
                 }
             });
-            lags.put(group, lag);
+            committed.put(group, present);
         });
-        return lags;
+        return committed;
+    }
+
+    /** The status as last judged over the window, or, for a group not sampled yet, judged from now alone. */
+    private GroupStatus statusOf(GroupPosition position, Optional<GroupLagHistory.Judged> judged) {
+        return judged.map(GroupLagHistory.Judged::status).orElseGet(() -> GroupStatusJudge.judge(
+                List.of(new LagSample(Instant.now(), position.members(), position.committed(), position.lag())),
+                config.consumerGroups().statusWindow()));
     }
 
     public GroupDetail describe(String group) {
@@ -138,7 +185,12 @@ public class ConsumerGroupService {
             lags.add(new PartitionLag(tp.topic(), tp.partition(), offset == null ? null : offset.offset(), end, lag,
                     lagMillis));
         }
-        return new GroupDetail(group, stateOf(description), members(description), lags, total);
+        Map<TopicPartition, Long> committedOffsets = new HashMap<>();
+        committed.forEach((tp, offset) -> committedOffsets.put(tp, offset.offset()));
+        GroupPosition position = new GroupPosition(group, stateOf(description), description.members().size(),
+                committedOffsets, ends);
+        return new GroupDetail(group, stateOf(description), statusOf(position, history.latest(group)),
+                members(description), lags, total);
     }
 
     public ResetResult reset(String group, ResetStrategy strategy, String value, Scope scope, boolean execute,

@@ -14,8 +14,14 @@ public final class ConsumerGroupViews {
     private ConsumerGroupViews() {
     }
 
+    /**
+     * {@code status} is judged over the status window from the sampled lag ({@link GroupStatus}); {@code lagSeconds}
+     * is, as of the last sample, how old the oldest record the group has not read is (absent before the first sample).
+     */
     @RegisterForReflection
-    public record GroupSummary(String groupId, String state, int members, List<String> topics, long totalLag) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GroupSummary(String groupId, String state, int members, List<String> topics, long totalLag,
+            GroupStatus status, Long lagSeconds) {
     }
 
     @RegisterForReflection
@@ -25,8 +31,8 @@ public final class ConsumerGroupViews {
     }
 
     @RegisterForReflection
-    public record GroupDetail(String groupId, String state, List<GroupMember> members, List<PartitionLag> partitions,
-            long totalLag) {
+    public record GroupDetail(String groupId, String state, GroupStatus status, List<GroupMember> members,
+            List<PartitionLag> partitions, long totalLag) {
     }
 
     @RegisterForReflection

@@ -18,7 +18,8 @@ import io.smallrye.common.annotation.Identifier;
 
 /**
  * Reads the timestamp of the record at an offset, to express lag in time. One group-less consumer, used
- * by one caller at a time (operator calls are rare), which never commits anything.
+ * by one caller at a time (operator calls, and the lag sampler's reads of partitions whose committed offset moved),
+ * which never commits anything.
  */
 @ApplicationScoped
 public class RecordTimestamps {
@@ -44,7 +45,8 @@ public class RecordTimestamps {
         return next == null || last == null ? null : Math.max(0, last - next);
     }
 
-    private Long timestampAt(TopicPartition partition, long offset) {
+    /** The timestamp of the record at this offset (or the first after it), or null when none could be read. */
+    public synchronized Long timestampAt(TopicPartition partition, long offset) {
         KafkaConsumer<byte[], byte[]> peek = consumer();
         peek.assign(List.of(partition));
         peek.seek(partition, offset);
