@@ -2,7 +2,9 @@ package io.eventlake.compaction;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -138,6 +140,15 @@ public class CompactionRunRepository {
     public Uni<Optional<CompactionRun>> get(SqlClient client, long id) {
         return client.preparedQuery("select " + COLUMNS + " from compaction_run where id = $1").execute(Tuple.of(id))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toRun(rows.iterator().next())));
+    }
+
+    /** How many runs are in each state, of every stream. */
+    public Uni<Map<CompactionState, Long>> countByState(SqlClient client) {
+        return client.query("select state, count(*) from compaction_run group by state").execute().map(rows -> {
+            Map<CompactionState, Long> counts = new EnumMap<>(CompactionState.class);
+            rows.forEach(row -> counts.put(CompactionState.valueOf(row.getString(0)), row.getLong(1)));
+            return counts;
+        });
     }
 
     /** The latest runs first, optionally of one stream. */

@@ -1,10 +1,14 @@
 package io.eventlake.compaction;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,6 +23,8 @@ import io.eventlake.error.ConflictException;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.NotFoundException;
 import io.eventlake.error.Violation;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -53,17 +59,56 @@ public class CompactionService {
     @Inject
     Vertx vertx;
 
+    @Inject
+    MeterRegistry registry;
+
+    /** Per stream, what went wrong with its last run or scheduled start, until a run of it succeeds. */
+    private final Map<String, CompactionProblem> problems = new ConcurrentHashMap<>();
+
+    /** A stream's last run failed, or its scheduled run could not start (not because one was running). */
+    public record CompactionProblem(String stream, String what, String error, Instant since) {
+    }
+
+    private Counter eventsRemoved;
+
     /** Every {@code interval}, a run of each stream whose history compaction is configured. */
     void schedule(@Observes StartupEvent event) {
-        if (config.compaction().streams().values().stream().noneMatch(s -> s.historyAfter().isPresent())) {
+        eventsRemoved = Counter.builder("eventlake.compaction.events_removed")
+                .description("Events history compaction removed (superseded, and tombstones past their retention)")
+                .register(registry);
+        if (scheduledStreams().isEmpty()) {
             return;
         }
         vertx.setPeriodic(config.compaction().interval().toMillis(), id -> config.compaction().streams().forEach(
                 (stream, settings) -> settings.historyAfter().ifPresent(after -> start(stream, null, "scheduler")
                         .subscribe().with(run -> LOG.infof("EL0501 scheduled history compaction %d of %s started", run.id(),
                                 stream),
-                                failure -> LOG.debugf("EL0502 scheduled history compaction of %s not started: %s", stream,
-                                        failure.getMessage())))));
+                                failure -> scheduledStartFailed(stream, failure)))));
+    }
+
+    /** The streams whose history compaction runs on a schedule. */
+    public List<String> scheduledStreams() {
+        return config.compaction().streams().entrySet().stream().filter(entry -> entry.getValue().historyAfter().isPresent())
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /** What is wrong with compaction now, by stream: empty while every stream's last run succeeded or runs. */
+    public List<CompactionProblem> problems() {
+        return problems.values().stream().sorted(Comparator.comparing(CompactionProblem::stream)).toList();
+    }
+
+    private void scheduledStartFailed(String stream, Throwable failure) {
+        if (failure instanceof ConflictException) {
+            LOG.debugf("EL0502 scheduled history compaction of %s not started: %s", stream, failure.getMessage());
+            return;
+        }
+        LOG.warnf("EL0506 scheduled history compaction of %s could not start: %s", stream, failure.toString());
+        problem(stream, "the scheduled run could not start", failure);
+    }
+
+    private void problem(String stream, String what, Throwable failure) {
+        problems.compute(stream, (key, known) -> new CompactionProblem(stream, what, failure.toString(),
+                known == null ? Instant.now() : known.since()));
     }
 
     /**
@@ -91,8 +136,10 @@ public class CompactionService {
                             run.id(), stream, olderThan, tombstonesBefore, run.keysTotal());
                     batches(connection, run, "")
                             .flatMap(x -> runs.finish(connection, run.id(), CompactionState.SUCCEEDED, null))
+                            .invoke(() -> problems.remove(stream))
                             .onFailure().call(failure -> {
                                 LOG.errorf("EL0504 history compaction %d of %s failed: %s", run.id(), stream, failure);
+                                problem(stream, "run " + run.id() + " failed", failure);
                                 return runs.finish(connection, run.id(), CompactionState.FAILED, failure.toString());
                             })
                             .onTermination().call(() -> release(connection, stream))
@@ -119,8 +166,9 @@ public class CompactionService {
                 .flatMap(removed -> runs.removeTombstonedKeys(connection, run.stream(), batch.keys(), run.tombstonesBefore())
                         .flatMap(tombstones -> runs.removeEvents(connection, tombstones)
                                 .flatMap(x -> runs.progress(connection, run.id(), batch.keys().size(), removed,
-                                        tombstones.size()))))
-                .flatMap(x -> tx.commit())
+                                        tombstones.size()))
+                                .map(x -> removed + tombstones.size())))
+                .flatMap(removedInAll -> tx.commit().invoke(() -> eventsRemoved.increment(removedInAll)))
                 .onFailure().call(failure -> tx.rollback().onFailure().recoverWithNull()));
     }
 
@@ -128,6 +176,11 @@ public class CompactionService {
         return runs.unlock(connection, stream)
                 .onFailure().recoverWithNull()
                 .onTermination().call(connection::close);
+    }
+
+    /** How many runs are in each state, of every stream. */
+    public Uni<Map<CompactionState, Long>> countByState() {
+        return runs.countByState(pool);
     }
 
     /** The latest runs first, optionally of one stream. */

@@ -13,6 +13,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.eventlake.compaction.CompactionService;
+import io.eventlake.compaction.CompactionState;
 import io.eventlake.config.EventLakeConfig;
 import io.eventlake.deadletter.DeadLetterRepository;
 import io.eventlake.metrics.MeterTags;
@@ -36,6 +38,7 @@ import io.vertx.mutiny.sqlclient.Pool;
  * <li>{@code eventlake.replay.jobs{state}}: replay and backfill jobs by state;</li>
  * <li>{@code eventlake.replay.sent{job,target}} and {@code eventlake.replay.total{job,target}}: each running job's
  * progress (its rate is {@code rate(eventlake_replay_sent[1m])});</li>
+ * <li>{@code eventlake.compaction.runs{state}}: history compaction runs by state;</li>
  * <li>{@code eventlake.readers.open}: snapshots and event streams open on this instance;</li>
  * <li>{@code eventlake.schema.listening}: 1 while the LISTEN connection for schema changes is up, else 0.</li>
  * </ul>
@@ -69,6 +72,9 @@ public class StateGauges {
     MeterTags tags;
 
     @Inject
+    CompactionService compaction;
+
+    @Inject
     ReaderSlots readers;
 
     @Inject
@@ -77,6 +83,7 @@ public class StateGauges {
     /** One value per tag value, registered once and then only set: no meter is removed and added every sample. */
     private final Map<String, AtomicLong> pendingByReason = new ConcurrentHashMap<>();
     private final Map<ReplayState, AtomicLong> jobsByState = new EnumMap<>(ReplayState.class);
+    private final Map<CompactionState, AtomicLong> compactionsByState = new EnumMap<>(CompactionState.class);
     /** The progress gauges of the jobs running at the last sample, removed when a job no longer runs. */
     private final Map<Long, JobProgress> running = new HashMap<>();
 
@@ -88,6 +95,12 @@ public class StateGauges {
             AtomicLong count = new AtomicLong();
             jobsByState.put(state, count);
             Gauge.builder("eventlake.replay.jobs", count, AtomicLong::get).description("Replay and backfill jobs, by state")
+                    .tag("state", state.name()).register(registry);
+        }
+        for (CompactionState state : CompactionState.values()) {
+            AtomicLong count = new AtomicLong();
+            compactionsByState.put(state, count);
+            Gauge.builder("eventlake.compaction.runs", count, AtomicLong::get).description("History compaction runs, by state")
                     .tag("state", state.name()).register(registry);
         }
         Gauge.builder("eventlake.readers.open", readers, ReaderSlots::open)
@@ -109,6 +122,9 @@ public class StateGauges {
         replays.countByState().subscribe().with(
                 counts -> jobsByState.forEach((state, value) -> value.set(counts.getOrDefault(state, 0L))),
                 failure -> LOG.debugf("replay gauges not read: %s", failure));
+        compaction.countByState().subscribe().with(
+                counts -> compactionsByState.forEach((state, value) -> value.set(counts.getOrDefault(state, 0L))),
+                failure -> LOG.debugf("compaction gauges not read: %s", failure));
         replays.running().subscribe().with(this::progress,
                 failure -> LOG.debugf("replay progress not read: %s", failure));
     }

@@ -3,15 +3,20 @@ package io.eventlake.compaction;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -83,6 +88,7 @@ class HistoryCompactionTest extends SignedInAsAdmin {
         LakeDatabase.count("with u as (update lake_event set ingested_at = now() - interval '2 hours' where stream = ? "
                 + "and event_key = 'D' and tombstone returning 1) select count(*) from u", stream);
         List<String> before = idsInOrder(stream);
+        double removedBefore = meter("eventlake_compaction_events_removed_total", null);
 
         int id = given().contentType(ContentType.JSON).body(Map.of("stream", stream, "historyAfter", "PT1H"))
                 .when().post("/compactions").then().statusCode(202).header("Location", containsString("/compactions/"))
@@ -110,6 +116,73 @@ class HistoryCompactionTest extends SignedInAsAdmin {
         given().when().get("/streams/{s}/keys/D", stream).then().statusCode(404).body("detail", containsString("deleted"));
         given().when().get("/streams/{s}/keys/B", stream).then().statusCode(404).body("detail", containsString("has no key"));
         given().when().get("/compactions?stream={s}", stream).then().statusCode(200).body("size()", equalTo(1));
+        // The meters: the 9 events and 1 tombstone removed are counted; the runs by state follow the database.
+        assertThat(meter("eventlake_compaction_events_removed_total", null) - removedBefore).isEqualTo(10);
+        await().atMost(PATIENCE).until(() -> meter("eventlake_compaction_runs", "state=\"SUCCEEDED\"") == LakeDatabase
+                .count("select count(*) from compaction_run where state = 'SUCCEEDED'"));
+    }
+
+    /**
+     * A run that fails (its delete cancelled in PostgreSQL while a lock held it up) turns compaction's wellness DOWN,
+     * naming the stream, the run and the error; the next run of that stream that succeeds turns it UP again.
+     */
+    @Test
+    void aFailedRunMakesWellnessDownNamingTheStreamUntilARunOfItSucceeds() throws Exception {
+        String stream = "histfail" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        String topic = "ingest." + stream;
+        kafka.createTopic(topic, 1);
+        kafka.sendAll(List.of(record(topic, stream + ".updated", "A", 1), record(topic, stream + ".updated", "A", 2)));
+        await().atMost(PATIENCE)
+                .until(() -> LakeDatabase.count("select count(*) from lake_event where stream = ?", stream) == 2);
+        LakeDatabase.count("with u as (update lake_event set ingested_at = now() - interval '30 hours' where stream = ? "
+                + "returning 1) select count(*) from u", stream);
+
+        int failed;
+        try (Connection lock = DriverManager.getConnection(LakeDatabase.URL, LakeDatabase.USER, LakeDatabase.PASSWORD)) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("lock table lake_event in share mode");
+            failed = startRun(stream);
+            // The run's delete waits for the lock; cancelling it is the failure a run can meet in production.
+            String blockedDelete = "select pid from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid)) "
+                    + "and query like '%delete from lake_event e%'";
+            await().atMost(PATIENCE).until(() -> {
+                try (var rows = lock.createStatement().executeQuery(blockedDelete)) {
+                    return rows.next() && lock.createStatement()
+                            .executeQuery("select pg_cancel_backend(" + rows.getInt(1) + ")").next();
+                }
+            });
+            lock.rollback();
+        }
+        await().atMost(PATIENCE).until(() -> "FAILED".equals(runState(failed)));
+        given().when().get("/q/health/well").then().statusCode(503)
+                .body("checks.find { it.name == 'Event Lake history compaction' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'Event Lake history compaction' }.data." + stream,
+                        allOf(containsString("run " + failed + " failed"), containsString("canceling statement")));
+        await().atMost(PATIENCE).until(() -> meter("eventlake_compaction_runs", "state=\"FAILED\"") == LakeDatabase
+                .count("select count(*) from compaction_run where state = 'FAILED'"));
+
+        int succeeded = startRun(stream);
+        await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(runState(succeeded)));
+        given().when().get("/q/health/well").then()
+                .body("checks.find { it.name == 'Event Lake history compaction' }.status", equalTo("UP"));
+        assertThat(versions(stream, "A")).containsExactly(2);
+    }
+
+    private static int startRun(String stream) {
+        return given().contentType(ContentType.JSON).body(Map.of("stream", stream, "historyAfter", "PT1H"))
+                .when().post("/compactions").then().statusCode(202).extract().path("id");
+    }
+
+    private static String runState(int id) {
+        return given().when().get("/compactions/{id}", id).then().statusCode(200).extract().path("state");
+    }
+
+    /** A series of the scrape ({@code tags} as printed, or null for none); 0 while absent. */
+    private static double meter(String name, String tags) {
+        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String series = Pattern.quote(name) + (tags == null ? "" : "\\{" + Pattern.quote(tags) + "}");
+        Matcher matcher = Pattern.compile("^" + series + " (\\S+)$", Pattern.MULTILINE).matcher(scrape);
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }
 
     @Test
