@@ -23,6 +23,7 @@ import io.eventlake.error.ConflictException;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.NotFoundException;
 import io.eventlake.error.Violation;
+import io.eventlake.logging.LogFields;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -81,9 +82,11 @@ public class CompactionService {
         }
         vertx.setPeriodic(config.compaction().interval().toMillis(), id -> config.compaction().streams().forEach(
                 (stream, settings) -> settings.historyAfter().ifPresent(after -> start(stream, null, "scheduler")
-                        .subscribe().with(run -> LOG.infof("EL0501 scheduled history compaction %d of %s started", run.id(),
-                                stream),
-                                failure -> scheduledStartFailed(stream, failure)))));
+                        .subscribe().with(run -> {
+                            try (var fields = LogFields.of(LogFields.STREAM, stream, LogFields.COMPACTION_RUN, run.id())) {
+                                LOG.infof("EL0501 scheduled history compaction %d of %s started", run.id(), stream);
+                            }
+                        }, failure -> scheduledStartFailed(stream, failure)))));
     }
 
     /** The streams whose history compaction runs on a schedule. */
@@ -98,11 +101,13 @@ public class CompactionService {
     }
 
     private void scheduledStartFailed(String stream, Throwable failure) {
-        if (failure instanceof ConflictException) {
-            LOG.debugf("EL0502 scheduled history compaction of %s not started: %s", stream, failure.getMessage());
-            return;
+        try (var fields = LogFields.of(LogFields.STREAM, stream)) {
+            if (failure instanceof ConflictException) {
+                LOG.debugf("EL0502 scheduled history compaction of %s not started: %s", stream, failure.getMessage());
+                return;
+            }
+            LOG.warnf("EL0506 scheduled history compaction of %s could not start: %s", stream, failure.toString());
         }
-        LOG.warnf("EL0506 scheduled history compaction of %s could not start: %s", stream, failure.toString());
         problem(stream, "the scheduled run could not start", failure);
     }
 
@@ -132,20 +137,29 @@ public class CompactionService {
                             .flatMap(x -> runs.create(connection, stream, olderThan, tombstonesBefore, by));
                 })
                 .invoke(run -> {
-                    LOG.infof("EL0503 history compaction %d of %s: events before %s, tombstones before %s (%d keys)",
-                            run.id(), stream, olderThan, tombstonesBefore, run.keysTotal());
+                    try (var fields = LogFields.of(LogFields.STREAM, stream, LogFields.COMPACTION_RUN, run.id())) {
+                        LOG.infof("EL0503 history compaction %d of %s: events before %s, tombstones before %s (%d keys)",
+                                run.id(), stream, olderThan, tombstonesBefore, run.keysTotal());
+                    }
                     batches(connection, run, "")
                             .flatMap(x -> runs.finish(connection, run.id(), CompactionState.SUCCEEDED, null))
                             .invoke(() -> problems.remove(stream))
                             .onFailure().call(failure -> {
-                                LOG.errorf("EL0504 history compaction %d of %s failed: %s", run.id(), stream, failure);
+                                try (var fields = LogFields.of(LogFields.STREAM, stream, LogFields.COMPACTION_RUN,
+                                        run.id())) {
+                                    LOG.errorf("EL0504 history compaction %d of %s failed: %s", run.id(), stream, failure);
+                                }
                                 problem(stream, "run " + run.id() + " failed", failure);
                                 return runs.finish(connection, run.id(), CompactionState.FAILED, failure.toString());
                             })
                             .onTermination().call(() -> release(connection, stream))
-                            .subscribe().with(x -> LOG.infof("EL0505 history compaction %d of %s done", run.id(), stream),
-                                    failure -> {
-                                    });
+                            .subscribe().with(x -> {
+                                try (var fields = LogFields.of(LogFields.STREAM, stream, LogFields.COMPACTION_RUN,
+                                        run.id())) {
+                                    LOG.infof("EL0505 history compaction %d of %s done", run.id(), stream);
+                                }
+                            }, failure -> {
+                            });
                 })
                 .onFailure().call(() -> release(connection, stream)));
     }

@@ -29,6 +29,7 @@ import io.eventlake.event.RecordOrigin;
 import io.eventlake.forward.Forwarder;
 import io.eventlake.lake.LakeAppender;
 import io.eventlake.lake.LakeWriteRepository;
+import io.eventlake.logging.LogFields;
 import io.eventlake.request.PageCursor;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -144,8 +145,12 @@ public class DeadLetterService {
             // Durable in the lake; now forward, then confirm. A failure here leaves it REDRIVING.
             return forwarder.forward(List.of(stored.toForward()))
                     .flatMap(x -> pool.withConnection(c -> repository.setStatus(c, id, DeadLetterStatus.REDRIVEN)))
-                    .invoke(() -> LOG.infof("EL0401 dead letter %d redriven as event %s by %s", id,
-                            stored.toForward().id(), by))
+                    .invoke(() -> {
+                        try (var fields = LogFields.of(LogFields.DEAD_LETTER, id, LogFields.EVENT_ID,
+                                stored.toForward().id())) {
+                            LOG.infof("EL0401 dead letter %d redriven as event %s by %s", id, stored.toForward().id(), by);
+                        }
+                    })
                     .replaceWith(stored.result());
         });
     }

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
 import io.eventlake.event.Event;
+import io.eventlake.logging.LogFields;
 import io.eventlake.metrics.IngestMetrics;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
@@ -176,7 +177,9 @@ public class Forwarder {
                 if (info.compacted() && event.subject() == null) {
                     // A compacted topic refuses records without a key; the event stays in the lake.
                     metrics.unforwarded(event.stream(), topic, "NO_KEY");
-                    LOG.debugf("EL0015 event %s has no key: not forwarded to compacted topic %s", event.id(), topic);
+                    try (var fields = LogFields.of(LogFields.EVENT_ID, event.id(), LogFields.STREAM, event.stream())) {
+                        LOG.debugf("EL0015 event %s has no key: not forwarded to compacted topic %s", event.id(), topic);
+                    }
                     continue;
                 }
                 // On a compacted topic a delete is a real Kafka tombstone: the key with a null value.

@@ -30,6 +30,7 @@ import io.eventlake.forward.Forwarder;
 import io.eventlake.forward.TopicPartitionKey;
 import io.eventlake.lake.LakeAppender;
 import io.eventlake.lake.LakeWriteRepository;
+import io.eventlake.logging.LogFields;
 import io.eventlake.metrics.IngestMetrics;
 import io.eventlake.schema.EventValidator;
 import io.smallrye.mutiny.Multi;
@@ -222,8 +223,11 @@ public class IngestService {
                             .flatMap(ignored -> Uni.createFrom().<Extraction> failure(new ProbeRolledBack())))
                             .onFailure(ProbeRolledBack.class).recoverWithItem(extraction)
                             .onFailure(IngestService::isDataException).recoverWithItem(failure -> {
-                                LOG.warnf("EL0101 event %s from %s refused by PostgreSQL: %s", extracted.event().id(),
-                                        extracted.event().origin(), failure.getMessage());
+                                try (var fields = LogFields.of(LogFields.EVENT_ID, extracted.event().id(),
+                                        LogFields.STREAM, extracted.event().stream())) {
+                                    LOG.warnf("EL0101 event %s from %s refused by PostgreSQL: %s", extracted.event().id(),
+                                            extracted.event().origin(), failure.getMessage());
+                                }
                                 return new Extraction.Rejected(extraction.record(), RejectionCode.STORAGE_REJECTED,
                                         "PostgreSQL refused the event: " + ((PgException) failure).getErrorMessage(), List.of(),
                                         extracted.event().type());

@@ -2,7 +2,9 @@ package io.eventlake.ingest;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,6 +20,7 @@ import io.eventlake.config.EventLakeConfig;
 import io.eventlake.envelope.IncomingRecord;
 import io.eventlake.envelope.IncomingRecord.RecordHeader;
 import io.eventlake.event.RecordOrigin;
+import io.eventlake.logging.LogFields;
 import io.eventlake.messaging.Channels;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -70,9 +73,12 @@ public class KafkaIngestConsumer {
         for (ConsumerRecord<byte[], byte[]> record : polled) {
             records.add(toIncoming(record));
         }
+        BatchName batchName = new BatchName(records);
         if (LOG.isDebugEnabled()) {
-            LOG.debugf("EL0002 batch of %d records from %s", records.size(),
-                    records.stream().map(r -> r.origin().topic() + "-" + r.origin().partition()).distinct().toList());
+            try (var fields = LogFields.of(LogFields.BATCH, batchName)) {
+                LOG.debugf("EL0002 batch of %d records from %s", records.size(),
+                        records.stream().map(r -> r.origin().topic() + "-" + r.origin().partition()).distinct().toList());
+            }
         }
         // Three stages, each on one batch at a time: batch N+2 is prepared (parsed, validated) on a worker
         // thread while N+1 is stored and N forwarded. This call returns once N+1's store finished and
@@ -82,36 +88,80 @@ public class KafkaIngestConsumer {
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .call(prepared -> previousStore)
                 .invoke(prepared -> {
-                    Uni<Void> stored = retried(ingest.store(records, prepared), "store", records.size())
+                    Uni<Void> stored = retried(ingest.store(records, prepared), "store", records.size(), batchName)
                             // Back-pressure: a batch is forwarded after the previous one, never further ahead.
                             .call(plan -> previousForward)
-                            .invoke(plan -> startForward(batch, plan, records.size(), arrivedAt))
+                            .invoke(plan -> startForward(batch, plan, records.size(), arrivedAt, batchName))
                             .replaceWithVoid()
                             .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)))
                             .memoize().indefinitely();
                     previousStore = stored;
                     stored.subscribe().with(ignored -> {
-                    }, failure -> LOG.errorf("EL0005 batch of %d records not stored, channel stops: %s",
-                            records.size(), failure.toString()));
+                    }, failure -> {
+                        try (var fields = LogFields.of(LogFields.BATCH, batchName)) {
+                            LOG.errorf("EL0005 batch of %d records not stored, channel stops: %s", records.size(),
+                                    failure.toString());
+                        }
+                    });
                 })
                 .replaceWithVoid()
                 .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)));
     }
 
-    private void startForward(KafkaRecordBatch<byte[], byte[]> batch, StorePlan plan, int size, long arrivedAt) {
-        Uni<Void> forward = retried(ingest.forward(plan, arrivedAt), "forward", size)
-                .invoke(outcome -> LOG.debugf("EL0003 batch done: %s", outcome))
+    private void startForward(KafkaRecordBatch<byte[], byte[]> batch, StorePlan plan, int size, long arrivedAt,
+            BatchName batchName) {
+        Uni<Void> forward = retried(ingest.forward(plan, arrivedAt), "forward", size, batchName)
+                .invoke(outcome -> {
+                    try (var fields = LogFields.of(LogFields.BATCH, batchName)) {
+                        LOG.debugf("EL0003 batch done: %s", outcome);
+                    }
+                })
                 .call(outcome -> Uni.createFrom().completionStage(batch.ack()))
                 .replaceWithVoid()
                 .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)))
                 .memoize().indefinitely();
         previousForward = forward;
         forward.subscribe().with(ignored -> {
-        }, failure -> LOG.errorf("EL0004 batch of %d records not forwarded, channel stops: %s", size,
-                failure.toString()));
+        }, failure -> {
+            try (var fields = LogFields.of(LogFields.BATCH, batchName)) {
+                LOG.errorf("EL0004 batch of %d records not forwarded, channel stops: %s", size, failure.toString());
+            }
+        });
     }
 
-    private <T> Uni<T> retried(Uni<T> step, String name, int size) {
+    /**
+     * A batch's name in the logs: each partition with its offset range, such as {@code ingest.rentals-0@120..179}
+     * (offsets within a partition ascend in a batch). Worked out when first logged, not for every batch.
+     */
+    static final class BatchName {
+        private final List<IncomingRecord> records;
+        private String name;
+
+        BatchName(List<IncomingRecord> records) {
+            this.records = records;
+        }
+
+        @Override
+        public synchronized String toString() {
+            if (name == null) {
+                Map<String, long[]> ranges = new LinkedHashMap<>();
+                for (IncomingRecord record : records) {
+                    long offset = record.origin().offset();
+                    long[] range = ranges.computeIfAbsent(record.origin().topic() + "-" + record.origin().partition(),
+                            partition -> new long[] { offset, offset });
+                    range[0] = Math.min(range[0], offset);
+                    range[1] = Math.max(range[1], offset);
+                }
+                StringBuilder text = new StringBuilder();
+                ranges.forEach((partition, range) -> text.append(text.isEmpty() ? "" : ",").append(partition).append('@')
+                        .append(range[0]).append("..").append(range[1]));
+                name = text.toString();
+            }
+            return name;
+        }
+    }
+
+    private <T> Uni<T> retried(Uni<T> step, String name, int size, BatchName batchName) {
         var retry = step
                 // An attempt that never ends (a connection that hangs) fails, so that it is retried and seen.
                 .ifNoItem().after(ATTEMPT_TIMEOUT).failWith(() -> new java.util.concurrent.TimeoutException(
@@ -120,8 +170,10 @@ public class KafkaIngestConsumer {
                     long attempts = health.failed(name, failure);
                     // Once, then every tenth attempt: an outage of minutes logs a few lines, not thousands.
                     if (attempts == 1 || attempts % 10 == 0) {
-                        LOG.warnf("EL0001 %s of a batch of %d records failed (%d attempts so far), retrying until it "
-                                + "goes through: %s", name, size, attempts, failure.toString());
+                        try (var fields = LogFields.of(LogFields.BATCH, batchName)) {
+                            LOG.warnf("EL0001 %s of a batch of %d records failed (%d attempts so far), retrying until "
+                                    + "it goes through: %s", name, size, attempts, failure.toString());
+                        }
                     }
                 })
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5));
@@ -130,8 +182,10 @@ public class KafkaIngestConsumer {
                 .invoke(() -> {
                     IngestHealth.Failing was = health.succeeded();
                     if (was != null) {
-                        LOG.infof("EL0006 ingest moves again: the %s went through after %d failed attempts since %s",
-                                was.step(), was.attempts(), was.since());
+                        try (var fields = LogFields.of(LogFields.BATCH, batchName)) {
+                            LOG.infof("EL0006 ingest moves again: the %s went through after %d failed attempts since %s",
+                                    was.step(), was.attempts(), was.since());
+                        }
                     }
                 });
     }

@@ -32,9 +32,16 @@ public class LakePoolCreator implements PgPoolCreator {
     /** Queries waiting for a connection of one pool, at most. */
     static final int MAX_WAITING = 1_000;
 
+    /** The name of Quarkus' pool in the {@code sql_pool_*} meters (the readers' pool is {@code readers}). */
+    static final String LAKE_POOL_NAME = "lake";
+
     @Override
     public Pool create(Input input) {
-        return create(input.vertx(), input.poolOptions(), input.pgConnectOptionsList());
+        PoolOptions options = input.poolOptions();
+        if (PoolOptions.DEFAULT_NAME.equals(options.getName())) {
+            options.setName(LAKE_POOL_NAME);
+        }
+        return create(input.vertx(), options, input.pgConnectOptionsList());
     }
 
     /** A pool with these options, minus the connection-wait timer (see above). */

@@ -30,6 +30,7 @@ import io.eventlake.forward.CloudEventRecords;
 import io.eventlake.forward.EventProducers;
 import io.eventlake.forward.TopicInfo;
 import io.eventlake.forward.TopicManager;
+import io.eventlake.logging.LogFields;
 import io.eventlake.metrics.MeterTags;
 import io.eventlake.replay.ReplayJob.Checkpoint;
 import io.micrometer.core.instrument.Counter;
@@ -159,7 +160,14 @@ public class ReplayRunner {
         }
     }
 
+    /** Runs a job on this thread, every line it logs meanwhile carrying the job's id. */
     private void run(ReplayJob job) throws InterruptedException {
+        try (var fields = LogFields.of(LogFields.JOB, job.id())) {
+            runJob(job);
+        }
+    }
+
+    private void runJob(ReplayJob job) throws InterruptedException {
         LOG.infof("EL0602 replay %d: %s of %s to %s, %,d events expected, from step %d", job.id(), job.source(),
                 job.streams(), job.targetTopic(), job.totalExpected(), job.checkpoint().steps());
         try {

@@ -44,7 +44,7 @@ import io.restassured.http.ContentType;
 class MonitoringAssetsTest extends SignedInAsAdmin {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final Pattern METRIC = Pattern.compile("\\beventlake_[a-z0-9_]+");
+    private static final Pattern METRIC = Pattern.compile("\\b(eventlake|sql_pool)_[a-z0-9_]+");
 
     @Test
     void everyMetricTheDashboardAndTheAlertsQueryIsExposed() throws Exception {
@@ -56,13 +56,16 @@ class MonitoringAssetsTest extends SignedInAsAdmin {
         rules.lines().filter(line -> line.trim().startsWith("expr:")).forEach(line -> queried.addAll(metricsIn(line)));
         assertThat(queried).as("the dashboard and the rules query the service's meters").hasSizeGreaterThan(8);
 
-        touchEveryMeter();
+        long pacedReplay = touchEveryMeter();
 
-        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String metric : queried) {
-            assertThat(Pattern.compile("^" + metric + "[{ ]", Pattern.MULTILINE).matcher(scrape).find())
-                    .as("%s is in the scrape", metric).isTrue();
-        }
+        // Gauges read on a schedule (lag, running replays) appear within a sample or two.
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(queried).as("metrics missing from the scrape")
+                    .allSatisfy(metric -> assertThat(Pattern.compile("^" + metric + "[{ ]", Pattern.MULTILINE)
+                            .matcher(scrape).find()).as("%s is in the scrape", metric).isTrue());
+        });
+        given().delete("/replays/{id}", pacedReplay).then().statusCode(org.hamcrest.Matchers.oneOf(200, 409));
     }
 
     private static Set<String> metricsIn(String expression) {
@@ -74,8 +77,11 @@ class MonitoringAssetsTest extends SignedInAsAdmin {
         return names;
     }
 
-    /** A small workload that makes every meter of the service appear. */
-    private static void touchEveryMeter() {
+    /**
+     * A small workload that makes every meter of the service appear; returns the id of a replay left running (slowly),
+     * whose progress gauges live only while it runs.
+     */
+    private static long touchEveryMeter() {
         String stream = Fixtures.uniqueStream();
         String id = UUID.randomUUID().toString();
         // stored, then the same id again (a duplicate), then an older update of the key (superseded)
@@ -97,6 +103,10 @@ class MonitoringAssetsTest extends SignedInAsAdmin {
                 .statusCode(202).extract().jsonPath().getLong("id");
         await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(given().get("/replays/{id}", job).then().extract()
                 .jsonPath().getString("state")));
+        // and one paced to an event every 100 s, running while the scrape is read
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("streams", List.of(stream), "targetTopic", "replay." + stream, "eventsPerSecond", 0.01))
+                .post("/replays").then().statusCode(202).extract().jsonPath().getLong("id");
     }
 
     private static void post(String stream, String id, String time) {
