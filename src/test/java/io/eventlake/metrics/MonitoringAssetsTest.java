@@ -65,7 +65,34 @@ class MonitoringAssetsTest extends SignedInAsAdmin {
                     .allSatisfy(metric -> assertThat(Pattern.compile("^" + metric + "[{ ]", Pattern.MULTILINE)
                             .matcher(scrape).find()).as("%s is in the scrape", metric).isTrue());
         });
+        // The alert on waiting queries names the service's pool.
+        assertThat(given().get("/q/metrics").then().extract().asString()).contains("sql_pool_queue_size{pool_name=\"lake\"");
         given().delete("/replays/{id}", pacedReplay).then().statusCode(org.hamcrest.Matchers.oneOf(200, 409));
+    }
+
+    /** The README's table of meters names every meter of the service a scrape shows after the workload. */
+    @Test
+    void everyMeterOfTheServiceIsInTheReadmesTable() throws Exception {
+        touchEveryMeter();
+        String readme = Files.readString(Path.of("README.md"));
+        Map<String, String> kinds = new java.util.HashMap<>();
+        Matcher type = Pattern.compile("^# TYPE (eventlake_[a-z0-9_]+) (\\w+)$", Pattern.MULTILINE)
+                .matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        while (type.find()) {
+            kinds.put(type.group(1), type.group(2));
+        }
+        // A counter's family is named without _total; a timer's _max gauge belongs to its histogram.
+        Set<String> families = new TreeSet<>();
+        kinds.forEach((name, kind) -> {
+            String base = name.endsWith("_max") ? name.substring(0, name.length() - 4) : null;
+            if (base != null && "histogram".equals(kinds.get(base))) {
+                return;
+            }
+            families.add("counter".equals(kind) ? name.replaceFirst("_total$", "") : name);
+        });
+        assertThat(families).as("the service's meters").hasSizeGreaterThan(15);
+        assertThat(families).allSatisfy(family -> assertThat(readme).as("README names %s", family)
+                .contains("`" + family));
     }
 
     private static Set<String> metricsIn(String expression) {
