@@ -78,6 +78,39 @@ class StateGaugesTest extends SignedInAsAdmin {
         assertThat(scrape()).containsPattern("(?m)^eventlake_readers_open \\S+$");
     }
 
+    /**
+     * A paced replay's progress gauges (job and target tags) move from 0 towards the total while it runs, never back,
+     * with the total its job expects; once it ends they are gone.
+     */
+    @Test
+    void aPacedReplaysProgressMovesToItsTotalAndIsGoneWhenItEnds() {
+        String stream = Fixtures.uniqueStream();
+        for (int i = 0; i < 4; i++) {
+            given().contentType(ContentType.JSON).body("""
+                    {"specversion":"1.0","id":"%s","source":"/gauges","type":"%s.updated","subject":"K-%d","data":{}}"""
+                    .formatted(UUID.randomUUID(), stream, i)).post("/events").then().statusCode(202);
+        }
+        await().atMost(PATIENCE).until(() -> given().get("/events?type={t}", stream + ".updated").then().extract()
+                .jsonPath().getList("events").size() == 4);
+        // One event every 2 s: a step of one event each, about 6 s in all, read by the gauges every second.
+        String target = "replay." + stream;
+        long job = given().contentType(ContentType.JSON)
+                .body(Map.of("streams", List.of(stream), "targetTopic", target, "eventsPerSecond", 0.5))
+                .post("/replays").then().statusCode(202).extract().jsonPath().getLong("id");
+        String tags = "job=\"" + job + "\",target=\"" + target + "\"";
+        List<Double> sent = new ArrayList<>();
+        List<Double> totals = new ArrayList<>();
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
+            String scrape = scrape();
+            find(scrape, "eventlake_replay_sent", tags).ifPresent(sent::add);
+            find(scrape, "eventlake_replay_total", tags).ifPresent(totals::add);
+            return "SUCCEEDED".equals(given().get("/replays/{id}", job).then().extract().jsonPath().getString("state"));
+        });
+        assertThat(totals).as("the total while it ran").isNotEmpty().containsOnly(4.0);
+        assertThat(sent).as("sent while it ran").isSorted().anyMatch(value -> value > 0 && value < 4);
+        await().atMost(PATIENCE).until(() -> find(scrape(), "eventlake_replay_sent", tags).isEmpty());
+    }
+
     private static long pendingNotJsonInDatabase() {
         return LakeDatabase.count("select count(*) from dead_letter where status = 'PENDING' and reason_code = 'NOT_JSON'");
     }
@@ -88,6 +121,12 @@ class StateGaugesTest extends SignedInAsAdmin {
 
     private static String scrape() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    private static java.util.Optional<Double> find(String scrape, String name, String tags) {
+        Matcher matcher = Pattern.compile("^" + Pattern.quote(name + "{" + tags + "}") + " (\\S+)$", Pattern.MULTILINE)
+                .matcher(scrape);
+        return matcher.find() ? java.util.Optional.of(Double.parseDouble(matcher.group(1))) : java.util.Optional.empty();
     }
 
     /** One gauge's value in the scrape ({@code tags} as printed, or null for none); 0 while it is absent. */
