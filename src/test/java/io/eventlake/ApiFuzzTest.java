@@ -78,11 +78,10 @@ class ApiFuzzTest extends SignedInAsAdmin {
         List<Operation> operations = operations(openApi);
         assertThat(operations).as("operations in the OpenAPI document").hasSizeGreaterThan(25);
 
-        try (KafkaTestClient kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers())) {
-            kafka.createTopic(FUZZ_TOPIC, 2);
-            kafka.admin().alterConsumerGroupOffsets(FUZZ_GROUP, Map.of(new TopicPartition(FUZZ_TOPIC, 0),
-                    new OffsetAndMetadata(0), new TopicPartition(FUZZ_TOPIC, 1), new OffsetAndMetadata(0))).all().get();
-        }
+        KafkaTestClient kafka = KafkaBrokerResource.client();
+        kafka.createTopic(FUZZ_TOPIC, 2);
+        kafka.admin().alterConsumerGroupOffsets(FUZZ_GROUP, Map.of(new TopicPartition(FUZZ_TOPIC, 0),
+                new OffsetAndMetadata(0), new TopicPartition(FUZZ_TOPIC, 1), new OffsetAndMetadata(0))).all().get();
         hostile.know(existingNames());
         Map<String, Integer> sent = new TreeMap<>();
         Map<String, Map<Integer, Integer>> statuses = new TreeMap<>();

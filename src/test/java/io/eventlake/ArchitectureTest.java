@@ -23,7 +23,7 @@ class ArchitectureTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.eventlake");
 
     private static final String[] DATABASE_PACKAGES = { "io.vertx.mutiny.sqlclient..", "io.vertx.sqlclient..",
-            "io.vertx.mutiny.pgclient..", "io.quarkus.hibernate.reactive.panache..", "org.hibernate.reactive.." };
+            "io.vertx.mutiny.pgclient.." };
 
     /** The SQL client methods that run a statement. */
     private static final Set<String> STATEMENTS = Set.of("query", "preparedQuery");

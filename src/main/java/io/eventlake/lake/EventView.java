@@ -27,7 +27,7 @@ public record EventView(
         @JsonRawValue String data) {
 
     public static EventView of(LakeEvent e) {
-        return new EventView(e.eventId, e.source, e.type, e.stream, e.eventKey, e.eventTime, e.contentType,
-                e.dataSchema, e.ingestedAt, e.schemaVersion, e.data);
+        return new EventView(e.eventId(), e.source(), e.type(), e.stream(), e.eventKey(), e.eventTime(), e.contentType(),
+                e.dataSchema(), e.ingestedAt(), e.schemaVersion(), e.data());
     }
 }

@@ -5,52 +5,95 @@ import java.util.List;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Reads of the lake. Every query pages by seq, using the (filter, seq) indexes of the migrations. */
+/**
+ * Reads of the lake. Every query pages by seq, using the (filter, seq) indexes of the migrations; a page's statement
+ * names only the filters it has, so PostgreSQL plans each shape for the index that fits it.
+ */
 @ApplicationScoped
-public class LakeEventRepository implements PanacheRepositoryBase<LakeEvent, Long> {
+public class LakeEventRepository {
 
-    public Uni<List<LakeEvent>> page(EventQuery query) {
-        List<String> where = new ArrayList<>();
-        Parameters params = Parameters.with("after", query.afterSeq());
-        where.add("seq > :after");
-        if (query.type() != null) {
-            where.add("type = :type");
-            params.and("type", query.type());
-        }
-        if (query.key() != null) {
-            where.add("eventKey = :key");
-            params.and("key", query.key());
-        }
-        if (query.streams() != null) {
-            where.add("stream in :streams");
-            params.and("streams", query.streams());
-        }
-        if (query.from() != null) {
-            where.add("eventTime >= :from");
-            params.and("from", query.from());
-        }
-        if (query.to() != null) {
-            where.add("eventTime < :to");
-            params.and("to", query.to());
-        }
-        return find(String.join(" and ", where) + " order by seq", params).range(0, query.limit() - 1).list();
+    private static final String COLUMNS = """
+            select seq, event_id, source, type, stream, event_key, event_time, content_type, data_schema, ingested_at,
+                   schema_version, data::text
+            from lake_event
+            """;
+
+    private final Pool pool;
+
+    @Inject
+    public LakeEventRepository(Pool pool) {
+        this.pool = pool;
     }
 
-    /** The events with this id (of this source), among the given streams ({@code null}: every stream). */
+    public Uni<List<LakeEvent>> page(EventQuery query) {
+        Where where = new Where();
+        where.add("seq > $", query.afterSeq());
+        if (query.type() != null) {
+            where.add("type = $", query.type());
+        }
+        if (query.key() != null) {
+            where.add("event_key = $", query.key());
+        }
+        if (query.streams() != null) {
+            where.add("stream = any($::text[])", query.streams().toArray(String[]::new));
+        }
+        if (query.from() != null) {
+            where.add("event_time >= $", query.from());
+        }
+        if (query.to() != null) {
+            where.add("event_time < $", query.to());
+        }
+        return where.select("order by seq limit " + query.limit());
+    }
+
+    /**
+     * The events with this id (of this source), among the given streams ({@code null}: every stream): at most two
+     * without a source, enough to tell that several sources used the id.
+     */
     public Uni<List<LakeEvent>> byEventId(String eventId, String source, Set<String> streams) {
-        String inStreams = streams == null ? "" : " and stream in :streams";
-        Parameters params = Parameters.with("id", eventId);
-        if (streams != null) {
-            params.and("streams", streams);
-        }
+        Where where = new Where();
+        where.add("event_id = $", eventId);
         if (source != null) {
-            return list("eventId = :id and source = :source" + inStreams, params.and("source", source));
+            where.add("source = $", source);
         }
-        return find("eventId = :id" + inStreams + " order by seq", params).range(0, 1).list();
+        if (streams != null) {
+            where.add("stream = any($::text[])", streams.toArray(String[]::new));
+        }
+        return where.select("order by seq limit 2");
+    }
+
+    /** The conditions of one statement with their values, numbered as they are added. */
+    private final class Where {
+        private final List<String> conditions = new ArrayList<>();
+        private final Tuple values = Tuple.tuple();
+
+        /** A condition whose {@code $} stands for this value. */
+        void add(String condition, Object value) {
+            values.addValue(value);
+            conditions.add(condition.replace("$", "$" + values.size()));
+        }
+
+        Uni<List<LakeEvent>> select(String tail) {
+            return pool.preparedQuery(COLUMNS + " where " + String.join(" and ", conditions) + " " + tail)
+                    .execute(values).map(LakeEventRepository::events);
+        }
+    }
+
+    private static List<LakeEvent> events(RowSet<Row> rows) {
+        List<LakeEvent> events = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            events.add(new LakeEvent(row.getLong(0), row.getString(1), row.getString(2), row.getString(3),
+                    row.getString(4), row.getString(5), row.getOffsetDateTime(6), row.getString(7), row.getString(8),
+                    row.getOffsetDateTime(9), row.getInteger(10), row.getString(11)));
+        }
+        return events;
     }
 }

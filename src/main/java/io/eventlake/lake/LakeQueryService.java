@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import io.eventlake.error.ConflictException;
 import io.eventlake.error.NotFoundException;
 import io.eventlake.request.PageCursor;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
 /** Reads of the lake for the REST API. */
@@ -20,18 +19,16 @@ public class LakeQueryService {
     LakeEventRepository repository;
 
     /** One page; asks for one row more than the page to know whether another page follows. */
-    @WithSession
     public Uni<EventPage> page(EventQuery query) {
         EventQuery probe = query.withLimit(query.limit() + 1);
         return repository.page(probe).map(rows -> {
             boolean hasMore = rows.size() > query.limit();
             List<LakeEvent> page = hasMore ? rows.subList(0, query.limit()) : rows;
-            long last = page.isEmpty() ? query.afterSeq() : page.get(page.size() - 1).seq;
+            long last = page.isEmpty() ? query.afterSeq() : page.get(page.size() - 1).seq();
             return new EventPage(page.stream().map(EventView::of).toList(), PageCursor.encode(last), hasMore);
         });
     }
 
-    @WithSession
     public Uni<EventView> byId(String eventId, String source, Set<String> streams) {
         return repository.byEventId(eventId, source, streams).map(found -> {
             if (found.isEmpty()) {

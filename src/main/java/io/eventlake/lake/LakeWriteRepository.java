@@ -19,7 +19,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * The SQL that writes {@code lake_event} ({@link LakeAppender} orchestrates it with the view). The hot path of
  * ingest, so it is one multi-row statement per batch over the
- * reactive client (the same pool Hibernate Reactive uses) rather than one entity per event: PostgreSQL's
+ * reactive client rather than one statement per event: PostgreSQL's
  * {@code unnest} turns column arrays into rows, and {@code on conflict do nothing} makes redelivery a no-op.
  */
 @ApplicationScoped

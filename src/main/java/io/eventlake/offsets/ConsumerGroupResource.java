@@ -28,6 +28,7 @@ import io.eventlake.offsets.ConsumerGroupViews.ResetResult;
 import io.eventlake.request.QueryParameters;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Consumer groups: lag, and offset resets and copies with the semantics and strategy names of Kafka's
@@ -114,7 +115,7 @@ public class ConsumerGroupResource {
     @GET
     @Path("offset-changes")
     @Operation(summary = "The audit of executed resets and copies, newest first")
-    public List<OffsetChange> changes(@QueryParam("group") String group, @QueryParam("before") String before,
+    public Uni<List<OffsetChange>> changes(@QueryParam("group") String group, @QueryParam("before") String before,
             @QueryParam("limit") String limit) {
         caller.streams().requireUnrestricted("Consumer groups");
         int size = QueryParameters.pageSize(limit, 100, 1000);

@@ -47,6 +47,7 @@ import io.eventlake.offsets.ConsumerGroupViews.GroupSummary;
 import io.eventlake.offsets.ConsumerGroupViews.PartitionLag;
 import io.eventlake.offsets.ConsumerGroupViews.ResetResult;
 import io.eventlake.request.RequestValues;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Consumer groups through the Kafka Admin API: their members, committed offsets and lag, and offset
@@ -222,7 +223,8 @@ public class ConsumerGroupService {
         }
         if (execute) {
             apply(group, description, plan);
-            changes.record(group, "reset", strategy.option(), value, null, plan, requestedBy);
+            changes.record(group, "reset", strategy.option(), value, null, plan, requestedBy).await()
+                    .atMost(AUDIT_TIMEOUT);
         }
         return new ResetResult(group, "reset", strategy.option(), value, null, execute, plan);
     }
@@ -248,7 +250,7 @@ public class ConsumerGroupService {
         }
         if (execute) {
             apply(group, description, plan);
-            changes.record(group, "copy", null, null, fromGroup, plan, requestedBy);
+            changes.record(group, "copy", null, null, fromGroup, plan, requestedBy).await().atMost(AUDIT_TIMEOUT);
         }
         return new ResetResult(group, "copy", null, null, fromGroup, execute, plan);
     }
@@ -428,16 +430,20 @@ public class ConsumerGroupService {
         return value;
     }
 
+    /** How long recording an executed change may take (this service runs on workers: it waits for it). */
+    private static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(10);
+
     /** How long an Admin call may take before the request is answered 503. */
     private static final long ADMIN_TIMEOUT_SECONDS = 30;
     private static final Violation VALUE = Violation.atPointer("/value", "");
 
     static long parseNumber(String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new InvalidRequestException(Violation.atPointer("/value", "a whole number is required"));
+        List<Violation> problems = new ArrayList<>();
+        Long number = RequestValues.wholeNumber(VALUE, value, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems.get(0));
         }
+        return valueOrRefusal(number, "a whole number is required");
     }
 
     private static <T> T get(KafkaFuture<T> future) {
@@ -454,7 +460,7 @@ public class ConsumerGroupService {
     }
 
     /** The executed resets and copies, newest first, of one group or of all ({@code group} null). */
-    public List<ConsumerGroupViews.OffsetChange> changes(String group, long beforeId, int limit) {
+    public Uni<List<ConsumerGroupViews.OffsetChange>> changes(String group, long beforeId, int limit) {
         return changes.list(group, beforeId, limit);
     }
 }

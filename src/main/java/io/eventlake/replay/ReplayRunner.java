@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -83,6 +84,8 @@ public class ReplayRunner {
     private ExecutorService worker;
     private KafkaProducer<String, byte[]> producer;
     private volatile boolean running;
+    /** The job this instance's runner works on now, or 0. */
+    private volatile long runningJob;
 
     void start(@Observes StartupEvent event) {
         Map<String, Object> props = EventProducers.settings(kafkaConfig, "eventlake-replay");
@@ -118,6 +121,12 @@ public class ReplayRunner {
     /** While the runner cannot look for jobs: how many attempts failed, since when; and the last failure. */
     Optional<RepeatedCondition.Report> failing() {
         return lookingFailed.ongoing();
+    }
+
+    /** The job this instance's runner works on now: a cancelled job is not sent any more once this moves off it. */
+    public OptionalLong runningJob() {
+        long job = runningJob;
+        return job == 0 ? OptionalLong.empty() : OptionalLong.of(job);
     }
 
     /** The last failure to look for jobs, for readiness. */
@@ -162,8 +171,11 @@ public class ReplayRunner {
 
     /** Runs a job on this thread, every line it logs meanwhile carrying the job's id. */
     private void run(ReplayJob job) throws InterruptedException {
+        runningJob = job.id();
         try (var fields = LogFields.of(LogFields.JOB, job.id())) {
             runJob(job);
+        } finally {
+            runningJob = 0;
         }
     }
 

@@ -29,6 +29,9 @@ public class ReplayRunnerHealth implements HealthCheck {
                 .withData("since", report.since().toString())
                 .withData("attempts", report.occurrences())
                 .withData("error", String.valueOf(runner.lastFailure()))
-                .build()).orElseGet(() -> response.up().build());
+                .build()).orElseGet(() -> {
+                    runner.runningJob().ifPresent(job -> response.withData("running job", job));
+                    return response.up().build();
+                });
     }
 }

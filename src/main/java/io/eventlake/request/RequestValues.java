@@ -68,6 +68,19 @@ public final class RequestValues {
         }
     }
 
+    /** A whole number (an offset, a shift, possibly negative); null when absent or not one. */
+    public static Long wholeNumber(Violation at, String value, List<Violation> problems) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            problems.add(at.withMessage("must be a whole number, such as 42 or -5"));
+            return null;
+        }
+    }
+
     /**
      * A Kafka topic name the service may create or write: 1 to 249 of {@code [a-zA-Z0-9._-]}, not {@code .} or
      * {@code ..}, not one of Kafka's internal topics ({@code __…}). Null when absent or not allowed.

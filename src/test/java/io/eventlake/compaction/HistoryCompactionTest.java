@@ -19,8 +19,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.eventlake.testing.Fixtures;
@@ -43,17 +41,7 @@ class HistoryCompactionTest extends SignedInAsAdmin {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private static KafkaTestClient kafka;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
+    private static final KafkaTestClient kafka = KafkaBrokerResource.client();
 
     @Test
     void aRunKeepsTheLatestOfEveryKeyTouchesNothingNewerThanTheLimitAndDropsExpiredTombstones() {

@@ -12,11 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,17 +43,7 @@ class LatestViewTest extends SignedInAsAdmin {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private static KafkaTestClient kafka;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
+    private static final KafkaTestClient kafka = KafkaBrokerResource.client();
 
     @Test
     void anOlderVersionArrivingLateNeverOverwritesTheViewIsKeptAsSupersededAndIsNotForwarded() throws Exception {
@@ -72,8 +61,8 @@ class LatestViewTest extends SignedInAsAdmin {
         assertThat(LakeDatabase.query("select (data->>'version')::int as v, superseded from lake_event where event_key = ? "
                 + "order by seq", key)).extracting(row -> row.get("v") + ":" + row.get("superseded"))
                 .containsExactly("1:false", "3:false", "2:true");
-        List<Integer> forwarded = kafka.readAll("clean.versioned", 2, Duration.ofSeconds(3), PATIENCE).stream()
-                .filter(r -> key.equals(keyOf(r))).map(r -> version(r)).toList();
+        List<Integer> forwarded = kafka.readOwn("clean.versioned", r -> key.equals(keyOf(r)), 2, PATIENCE).stream()
+                .map(r -> version(r)).toList();
         assertThat(forwarded).containsExactly(1, 3);
     }
 
@@ -159,12 +148,9 @@ class LatestViewTest extends SignedInAsAdmin {
         // The compacted topic, read from the beginning and folded as a Kafka consumer folds it.
         Map<String, Integer> folded = new TreeMap<>();
         int tombstones = 0;
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readAll("compacted.state", records.size(), Duration.ofSeconds(3),
-                PATIENCE)) {
+        Predicate<ConsumerRecord<byte[], byte[]>> ours = r -> keyOf(r) != null && keyOf(r).startsWith("C" + run + "-");
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readOwn("compacted.state", ours, records.size(), PATIENCE)) {
             String key = keyOf(r);
-            if (key == null || !key.startsWith("C" + run + "-")) {
-                continue;
-            }
             if (r.value() == null) {
                 folded.remove(key);
                 tombstones++;
@@ -185,10 +171,8 @@ class LatestViewTest extends SignedInAsAdmin {
         assertThat(snapshot).hasSize(50);
         assertThat(folded).isEqualTo(snapshot);
         // The non-compacted route of the same stream keeps the deletes with their data.
-        long deletesWithData = kafka.readAll("compacted.history", records.size(), Duration.ofSeconds(2), PATIENCE).stream()
-                .filter(r -> keyOf(r).startsWith("C" + run + "-") && r.value() != null
-                        && "compacted.deleted".equals(header(r, "ce_type")))
-                .count();
+        long deletesWithData = kafka.readOwn("compacted.history", ours, records.size(), PATIENCE).stream()
+                .filter(r -> r.value() != null && "compacted.deleted".equals(header(r, "ce_type"))).count();
         assertThat(deletesWithData).isEqualTo(12);
     }
 

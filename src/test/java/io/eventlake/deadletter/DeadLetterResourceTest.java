@@ -16,8 +16,6 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.eventlake.testing.KafkaBrokerResource;
@@ -44,17 +42,7 @@ class DeadLetterResourceTest extends SignedInAsAdmin {
     /** Widens id to integer or string: backward compatible, and the events refused by v1 now pass. */
     private static final String V2 = V1.replace("{\"type\": \"integer\"}", "{\"type\": [\"integer\", \"string\"]}");
 
-    private static KafkaTestClient kafka;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
+    private static final KafkaTestClient kafka = KafkaBrokerResource.client();
 
     @Test
     void aBurstOfInvalidEventsOnAPartitionDoesNotHoldBackTheValidEventsBehindIt() {
@@ -81,9 +69,8 @@ class DeadLetterResourceTest extends SignedInAsAdmin {
         assertThat((String) sample.get(0).get("reason")).contains("version 1").contains("/id");
         assertThat((String) sample.get(0).get("violations")).contains("\"pointer\": \"/id\"");
 
-        List<ConsumerRecord<byte[], byte[]>> onTopic = kafka
-                .readAll("eventlake.dead-letters", 300, Duration.ofSeconds(2), PATIENCE)
-                .stream().filter(r -> topic.equals(header(r, "source_topic"))).toList();
+        List<ConsumerRecord<byte[], byte[]>> onTopic = kafka.readOwn("eventlake.dead-letters",
+                r -> topic.equals(header(r, "source_topic")), 300, PATIENCE);
         assertThat(onTopic).hasSize(300).allSatisfy(r -> {
             assertThat(header(r, "error_code")).isEqualTo("SCHEMA_VIOLATION");
             assertThat(header(r, "source_partition")).isEqualTo("0");

@@ -13,8 +13,6 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.eventlake.testing.Fixtures;
@@ -37,17 +35,7 @@ class RoutingTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private static KafkaTestClient kafka;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
+    private static final KafkaTestClient kafka = KafkaBrokerResource.client();
 
     @Test
     void severalTypesGoToSeveralTopicsInOrderPerKey() throws Exception {
@@ -67,15 +55,14 @@ class RoutingTest {
         await().atMost(PATIENCE).until(() -> LakeDatabase.count("select count(*) from lake_event where event_key like ?",
                 "R" + run + "-%") == records.size());
 
-        Map<String, List<String>> all = typesByKey(kafka.readAll("routed.all", 50, Duration.ofSeconds(2), PATIENCE), run);
+        Map<String, List<String>> all = typesByKey(readOwn("routed.all", run, 50));
         assertThat(all).hasSize(10);
         // Every step of every key, in the order it was published.
         all.values().forEach(steps -> assertThat(steps).containsExactly(types));
-        Map<String, List<String>> createdOnly = typesByKey(kafka.readAll("routed.created-only", 10, Duration.ofSeconds(2),
-                PATIENCE), run);
+        Map<String, List<String>> createdOnly = typesByKey(readOwn("routed.created-only", run, 10));
         createdOnly.values().forEach(steps -> assertThat(steps).containsExactly("routed.created"));
         assertThat(createdOnly).hasSize(10);
-        Map<String, List<String>> audit = typesByKey(kafka.readAll("routed.audit", 30, Duration.ofSeconds(2), PATIENCE), run);
+        Map<String, List<String>> audit = typesByKey(readOwn("routed.audit", run, 30));
         assertThat(audit).hasSize(10);
         audit.values()
                 .forEach(steps -> assertThat(steps).containsExactly("routed.created", "routed.archived", "routed.restored"));
@@ -87,11 +74,16 @@ class RoutingTest {
                 .get("clean.unrouted" + run).partitions()).hasSize(4);
     }
 
-    private static Map<String, List<String>> typesByKey(List<ConsumerRecord<byte[], byte[]>> records, String run) {
-        return records.stream().filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith("R" + run + "-"))
-                .collect(Collectors.groupingBy(r -> new String(r.key(), StandardCharsets.UTF_8),
-                        Collectors.mapping(r -> new String(r.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8),
-                                Collectors.toList())));
+    /** This run's records on a routed topic, which every run of the test writes to. */
+    private static List<ConsumerRecord<byte[], byte[]>> readOwn(String topic, String run, int expected) {
+        return kafka.readOwn(topic, r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8)
+                .startsWith("R" + run + "-"), expected, PATIENCE);
+    }
+
+    private static Map<String, List<String>> typesByKey(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().collect(Collectors.groupingBy(r -> new String(r.key(), StandardCharsets.UTF_8),
+                Collectors.mapping(r -> new String(r.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8),
+                        Collectors.toList())));
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String type, String key, int version) {

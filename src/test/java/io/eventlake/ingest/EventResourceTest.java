@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.eventlake.testing.Fixtures;
@@ -32,17 +30,7 @@ import io.restassured.http.ContentType;
 class EventResourceTest extends SignedInAsAdmin {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static KafkaTestClient kafka;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
+    private static final KafkaTestClient kafka = KafkaBrokerResource.client();
 
     @Test
     void aPostedEventIsStoredForwardedAndReadBack() {

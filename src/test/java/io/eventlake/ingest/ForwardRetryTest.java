@@ -15,8 +15,6 @@ import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.eventlake.testing.CheckpointFault;
@@ -38,17 +36,7 @@ class ForwardRetryTest {
 
     private static final int EVENTS = 50;
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static KafkaTestClient kafka;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
+    private static final KafkaTestClient kafka = KafkaBrokerResource.client();
 
     @Test
     void aForwardWhoseCheckpointWriteFailsIsRetriedWithoutSendingItsEventsAgain() {

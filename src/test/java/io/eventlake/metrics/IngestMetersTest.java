@@ -49,10 +49,9 @@ class IngestMetersTest extends SignedInAsAdmin {
             record.headers().add("event-type", (stream + ".updated").getBytes(StandardCharsets.UTF_8));
             records.add(record);
         }
-        try (KafkaTestClient kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers())) {
-            kafka.createTopic(topic, 2);
-            kafka.sendAll(records);
-        }
+        KafkaTestClient kafka = KafkaBrokerResource.client();
+        kafka.createTopic(topic, 2);
+        kafka.sendAll(records);
         String tags = "stream=\"" + stream + "\"";
 
         // The latency is recorded when a batch is forwarded, the outcome once its checkpoint is written: wait for both.

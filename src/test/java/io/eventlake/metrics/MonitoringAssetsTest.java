@@ -118,10 +118,9 @@ class MonitoringAssetsTest extends SignedInAsAdmin {
         // a record that is not JSON (a dead letter) and one of a type its stream rejects (a schema refusal)
         String topic = "ingest." + Fixtures.uniqueStream();
         String strictType = "strict." + Fixtures.uniqueStream();
-        try (KafkaTestClient kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers())) {
-            kafka.createTopic(topic, 1);
-            kafka.sendAll(List.of(record(topic, stream + ".updated", "{\"oops"), record(topic, strictType, "{\"id\": 1}")));
-        }
+        KafkaTestClient kafka = KafkaBrokerResource.client();
+        kafka.createTopic(topic, 1);
+        kafka.sendAll(List.of(record(topic, stream + ".updated", "{\"oops"), record(topic, strictType, "{\"id\": 1}")));
         await().atMost(PATIENCE).until(() -> LakeDatabase.count("select count(*) from dead_letter where source_topic = ?",
                 topic) == 2 && LakeDatabase.count("select count(*) from lake_event where type = ?", stream + ".updated") == 2);
         // a replay of the stream

@@ -50,10 +50,9 @@ class StateGaugesTest extends SignedInAsAdmin {
             record.headers().add("event-type", "gauges.updated".getBytes(StandardCharsets.UTF_8));
             records.add(record);
         }
-        try (KafkaTestClient kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers())) {
-            kafka.createTopic(topic, 1);
-            kafka.sendAll(records);
-        }
+        KafkaTestClient kafka = KafkaBrokerResource.client();
+        kafka.createTopic(topic, 1);
+        kafka.sendAll(records);
         // The gauge follows the database (read every second here); other tests' records may still be arriving, so
         // it is compared with what the database holds, which must include the three.
         await().atMost(PATIENCE).until(() -> {

@@ -25,7 +25,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,11 +54,10 @@ class ConsumerGroupResourceTest extends SignedInAsAdmin {
     private static final String TOPIC = "orders-" + UUID.randomUUID().toString().substring(0, 8);
     private static final String GROUP = "billing-" + UUID.randomUUID().toString().substring(0, 8);
     private static final String HALF_WAY_DURATION = "half-way";
-    private static KafkaTestClient kafka;
+    private static final KafkaTestClient kafka = KafkaBrokerResource.client();
 
     @BeforeAll
     static void knownData() throws Exception {
-        kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers());
         kafka.createTopic(TOPIC, 3);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int partition = 0; partition < 3; partition++) {
@@ -71,11 +69,6 @@ class ConsumerGroupResourceTest extends SignedInAsAdmin {
         kafka.sendAll(records);
         kafka.admin().deleteRecords(Map.of(new TopicPartition(TOPIC, 0), RecordsToDelete.beforeOffset(2))).all().get();
         commit(GROUP, 4, 7, 10);
-    }
-
-    @AfterAll
-    static void close() {
-        kafka.close();
     }
 
     @Test

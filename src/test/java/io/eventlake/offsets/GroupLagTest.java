@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,11 +45,10 @@ class GroupLagTest extends SignedInAsAdmin {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final Instant FIRST = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
     private static final String TOPIC = "lagging-" + suffix();
-    private static KafkaTestClient kafka;
+    private static final KafkaTestClient kafka = KafkaBrokerResource.client();
 
     @BeforeAll
     static void knownData() {
-        kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers());
         kafka.createTopic(TOPIC, 3);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int partition = 0; partition < 3; partition++) {
@@ -60,11 +58,6 @@ class GroupLagTest extends SignedInAsAdmin {
             }
         }
         kafka.sendAll(records);
-    }
-
-    @AfterAll
-    static void close() {
-        kafka.close();
     }
 
     @Test

@@ -21,8 +21,6 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,20 +47,10 @@ class StreamEventsTest extends SignedInAsAdmin {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private static KafkaTestClient kafka;
+    private static final KafkaTestClient kafka = KafkaBrokerResource.client();
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
 
     @Test
     void aStreamResumedFromACursorMissesNothingAndRepeatsNothing() throws Exception {

@@ -28,8 +28,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,17 +56,7 @@ class SubscriptionTest extends SignedInAsAdmin {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final OffsetDateTime T0 = OffsetDateTime.parse("2026-01-01T00:00:00Z");
 
-    private static KafkaTestClient kafka;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
+    private static final KafkaTestClient kafka = KafkaBrokerResource.client();
 
     @Test
     void fromEarliestWithHistoryOlderThanTheTopicsRetentionTheConsumerGetsEveryEventOnce() throws Exception {

@@ -13,6 +13,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
 
     private static EmbeddedKafkaBroker broker;
+    private static KafkaTestClient client;
 
     @Override
     public synchronized Map<String, String> start() {
@@ -36,5 +37,17 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
         }
         return broker.bootstrapServers();
+    }
+
+    /**
+     * One plain client of the test broker (a producer and an admin, both thread-safe) for every test class: the
+     * set-up each class used to repeat. Closed when the JVM exits, before the broker.
+     */
+    public static synchronized KafkaTestClient client() {
+        if (client == null) {
+            client = new KafkaTestClient(bootstrapServers());
+            Runtime.getRuntime().addShutdownHook(new Thread(client::close));
+        }
+        return client;
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -14,12 +15,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A plain Kafka client for tests: the kind of producer and consumer the service's users run. One producer
- * and one admin per test class; a consumer per topic read, each in its own unique group.
+ * and one admin per broker ({@code @QuarkusTest}s share {@link KafkaBrokerResource#client()}; an IT makes its own for
+ * the broker it starts); a consumer per topic read.
  */
 public final class KafkaTestClient implements AutoCloseable {
 
@@ -128,6 +131,45 @@ public final class KafkaTestClient implements AutoCloseable {
             }
         }
         return records;
+    }
+
+    /**
+     * Reads a topic that other tests write too: from the beginning until {@code expected} records this test
+     * recognises as its own ({@code ours}) arrived, then on to the end offsets the topic had at that moment, so an
+     * extra copy written before is seen as well; returns its own records only. Waits for its own records, not for
+     * the topic to go quiet (which other tests' traffic decides).
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readOwn(String topic, Predicate<ConsumerRecord<byte[], byte[]>> ours,
+            int expected, Duration timeout) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("enable.auto.commit", "false");
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<byte[], byte[]>> own = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            Map<TopicPartition, Long> ends = null;
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (ours.test(record)) {
+                        own.add(record);
+                    }
+                }
+                if (ends == null && own.size() >= expected) {
+                    ends = consumer.endOffsets(partitions);
+                }
+                if (ends != null && ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end
+                        .getValue())) {
+                    break;
+                }
+            }
+        }
+        return own;
     }
 
     @Override
