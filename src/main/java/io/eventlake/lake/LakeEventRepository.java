@@ -51,7 +51,7 @@ public class LakeEventRepository {
         if (query.to() != null) {
             where.add("event_time < $", query.to());
         }
-        return where.select("order by seq limit " + query.limit());
+        return select(where, "order by seq limit " + query.limit());
     }
 
     /**
@@ -67,11 +67,16 @@ public class LakeEventRepository {
         if (streams != null) {
             where.add("stream = any($::text[])", streams.toArray(String[]::new));
         }
-        return where.select("order by seq limit 2");
+        return select(where, "order by seq limit 2");
+    }
+
+    private Uni<List<LakeEvent>> select(Where where, String tail) {
+        return pool.preparedQuery(COLUMNS + " where " + String.join(" and ", where.conditions) + " " + tail)
+                .execute(where.values).map(LakeEventRepository::events);
     }
 
     /** The conditions of one statement with their values, numbered as they are added. */
-    private final class Where {
+    private static final class Where {
         private final List<String> conditions = new ArrayList<>();
         private final Tuple values = Tuple.tuple();
 
@@ -79,11 +84,6 @@ public class LakeEventRepository {
         void add(String condition, Object value) {
             values.addValue(value);
             conditions.add(condition.replace("$", "$" + values.size()));
-        }
-
-        Uni<List<LakeEvent>> select(String tail) {
-            return pool.preparedQuery(COLUMNS + " where " + String.join(" and ", conditions) + " " + tail)
-                    .execute(values).map(LakeEventRepository::events);
         }
     }
 
