@@ -8,12 +8,10 @@ import java.util.Map;
 
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.config.ConfigResource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.eventlake.testing.EmbeddedKafkaBroker;
-import io.eventlake.testing.KafkaTestClient;
+import io.eventlake.testing.BrokerPerClass;
 import io.eventlake.testing.PackagedService;
 
 /**
@@ -22,20 +20,8 @@ import io.eventlake.testing.PackagedService;
  */
 class TopicsIT {
 
-    private static EmbeddedKafkaBroker broker;
-    private static KafkaTestClient kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.startEphemeral();
-        kafka = new KafkaTestClient(broker.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-        broker.close();
-    }
+    @RegisterExtension
+    static final BrokerPerClass broker = new BrokerPerClass();
 
     @Test
     void aConfiguredTopicIsCreatedWithItsPartitionsCompactionAndRetention() throws Exception {
@@ -46,7 +32,8 @@ class TopicsIT {
                 "eventlake.forward.topic.\"made.state\".compacted", "true",
                 "eventlake.forward.topic.\"made.state\".partitions", "3",
                 "eventlake.forward.topic.\"made.state\".retention", "P7D"))) {
-            var description = kafka.admin().describeTopics(List.of("made.state", "made.history")).allTopicNames().get();
+            var description = broker.client().admin().describeTopics(List.of("made.state", "made.history")).allTopicNames()
+                    .get();
             assertThat(description.get("made.state").partitions()).hasSize(3);
             assertThat(description.get("made.history").partitions()).hasSize(4);
             Config config = topicConfig("made.state");
@@ -58,7 +45,7 @@ class TopicsIT {
 
     @Test
     void anExistingTopicThatDiffersStopsTheServiceWithEveryDifferenceUnlessToldToWarn() throws Exception {
-        kafka.createTopic("wrong.state", 1);
+        broker.client().createTopic("wrong.state", 1);
         Map<String, String> settings = Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "eventlake.forward.topic.\"wrong.state\".compacted", "true",
@@ -79,6 +66,6 @@ class TopicsIT {
 
     private static Config topicConfig(String topic) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        return kafka.admin().describeConfigs(List.of(resource)).all().get().get(resource);
+        return broker.client().admin().describeConfigs(List.of(resource)).all().get().get(resource);
     }
 }

@@ -18,16 +18,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.eventlake.testing.BrokerPerClass;
 import io.eventlake.testing.CheckpointFault;
-import io.eventlake.testing.EmbeddedKafkaBroker;
 import io.eventlake.testing.Fixtures;
-import io.eventlake.testing.KafkaTestClient;
 import io.eventlake.testing.LakeDatabase;
 import io.eventlake.testing.PackagedService;
 
@@ -42,27 +40,15 @@ class ServiceRestartIT {
     private static final int KEYS = 60;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private static EmbeddedKafkaBroker broker;
-    private static KafkaTestClient kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.startEphemeral();
-        kafka = new KafkaTestClient(broker.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-        broker.close();
-    }
+    @RegisterExtension
+    static final BrokerPerClass broker = new BrokerPerClass();
 
     @Test
     void aServiceKilledMidStreamResumesWithoutLossAndARewoundGroupCreatesNoDuplicates() throws Exception {
         String stream = IngestPipelineTest.uniqueStream();
         String topic = "ingest." + stream;
         String type = stream + ".updated";
-        kafka.createTopic(topic, 2);
+        broker.client().createTopic(topic, 2);
         Map<String, String> settings = Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 // small batches, so that the kill lands between many of them
@@ -79,7 +65,8 @@ class ServiceRestartIT {
 
         service = PackagedService.start("restart-2", settings);
         await().atMost(Duration.ofSeconds(120)).until(() -> countOfType(type) == EVENTS);
-        List<ConsumerRecord<byte[], byte[]>> forwarded = kafka.readAll("clean." + stream, EVENTS, Duration.ofSeconds(3),
+        List<ConsumerRecord<byte[], byte[]>> forwarded = broker.client().readAll("clean." + stream, EVENTS,
+                Duration.ofSeconds(3),
                 Duration.ofSeconds(60));
         service.close();
 
@@ -101,7 +88,7 @@ class ServiceRestartIT {
         PackagedService running = service;
         String duplicates = "eventlake_events_ingested_total{outcome=\"duplicate\",stream=\"" + stream + "\"}";
         await().atMost(Duration.ofSeconds(120)).until(() -> running.metric(duplicates) >= EVENTS);
-        List<ConsumerRecord<byte[], byte[]>> afterRewind = kafka.readAll("clean." + stream, forwardedBeforeRewind,
+        List<ConsumerRecord<byte[], byte[]>> afterRewind = broker.client().readAll("clean." + stream, forwardedBeforeRewind,
                 Duration.ofSeconds(3), Duration.ofSeconds(60));
         service.close();
 
@@ -115,7 +102,7 @@ class ServiceRestartIT {
         String topic = "ingest." + stream;
         String type = stream + ".updated";
         int events = 300;
-        kafka.createTopic(topic, 1);
+        broker.client().createTopic(topic, 1);
         Map<String, String> settings = Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
                 "mp.messaging.incoming.ingest.metadata.max.age.ms", "1000");
         PackagedService service = PackagedService.start("crash-window-1", settings);
@@ -128,9 +115,9 @@ class ServiceRestartIT {
                 record.headers().add("event-type", type.getBytes(StandardCharsets.UTF_8));
                 records.add(record);
             }
-            kafka.sendAll(records);
+            broker.client().sendAll(records);
             // every event stored and on its clean topic, and the record of that refused: the crash window
-            assertThat(kafka.readAll("clean." + stream, events, Duration.ofSeconds(2), Duration.ofSeconds(60)))
+            assertThat(broker.client().readAll("clean." + stream, events, Duration.ofSeconds(2), Duration.ofSeconds(60)))
                     .hasSize(events);
             await().atMost(Duration.ofSeconds(60)).until(() -> fault.refusedWrites() > refusedBefore);
             service.kill();
@@ -142,7 +129,8 @@ class ServiceRestartIT {
         await().atMost(Duration.ofSeconds(120)).until(() -> LakeDatabase.count(
                 "select coalesce(max(forwarded_offset), -1) from forward_checkpoint where topic = ?", topic) == events - 1);
         double notResent = restarted.metric("eventlake_forward_not_resent_total");
-        List<ConsumerRecord<byte[], byte[]>> forwarded = kafka.readAll("clean." + stream, events, Duration.ofSeconds(3),
+        List<ConsumerRecord<byte[], byte[]>> forwarded = broker.client().readAll("clean." + stream, events,
+                Duration.ofSeconds(3),
                 Duration.ofSeconds(60));
         service.close();
 
@@ -160,16 +148,16 @@ class ServiceRestartIT {
             chunk.add(record);
             if (chunk.size() == 200) {
                 // a steady stream rather than one burst, so the kill lands mid-stream
-                kafka.sendAll(chunk);
+                broker.client().sendAll(chunk);
                 chunk.clear();
                 sleep(50);
             }
         }
-        kafka.sendAll(chunk);
+        broker.client().sendAll(chunk);
     }
 
     private static void rewindIngestGroup(String topic) throws Exception {
-        var admin = kafka.admin();
+        var admin = broker.client().admin();
         var partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
         Map<TopicPartition, OffsetSpec> earliest = new LinkedHashMap<>();
         partitions.forEach(p -> earliest.put(p, OffsetSpec.earliest()));

@@ -12,17 +12,15 @@ import java.util.UUID;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.eventlake.testing.EmbeddedKafkaBroker;
+import io.eventlake.testing.BrokerPerClass;
 import io.eventlake.testing.Fixtures;
-import io.eventlake.testing.KafkaTestClient;
 import io.eventlake.testing.LakeDatabase;
 import io.eventlake.testing.PackagedService;
 
@@ -36,26 +34,14 @@ class JsonLogsIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private static EmbeddedKafkaBroker broker;
-    private static KafkaTestClient kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.startEphemeral();
-        kafka = new KafkaTestClient(broker.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-        broker.close();
-    }
+    @RegisterExtension
+    static final BrokerPerClass broker = new BrokerPerClass();
 
     @Test
     void everyLineIsJsonAndBatchJobAndRunLinesCarryTheirFields() throws Exception {
         String stream = "jl" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String topic = "ingest." + stream;
-        kafka.createTopic(topic, 1);
+        broker.client().createTopic(topic, 1);
         PackagedService service = PackagedService.start("json-logs", Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "mp.messaging.incoming.ingest.metadata.max.age.ms", "1000",
@@ -71,7 +57,7 @@ class JsonLogsIT {
                 record.headers().add("event-type", (stream + ".updated").getBytes(StandardCharsets.UTF_8));
                 records.add(record);
             }
-            kafka.sendAll(records);
+            broker.client().sendAll(records);
             await().atMost(PATIENCE).until(() -> LakeDatabase.count("select count(*) from lake_event where stream = ?",
                     stream) == 3);
 

@@ -82,7 +82,8 @@ class ReplayResourceTest extends SignedInAsAdmin {
     void aPacedJobShowsItsProgressAndACancelledJobStops() throws Exception {
         String stream = ingest(120);
         String target = "replay." + stream + ".paced";
-        long id = start(Map.of("streams", List.of(stream), "targetTopic", target, "eventsPerSecond", 20));
+        // 4 events/s: 30 s for the 120, so the cancel after the first 20 never races the job's end.
+        long id = start(Map.of("streams", List.of(stream), "targetTopic", target, "eventsPerSecond", 4));
         await().atMost(PATIENCE).until(() -> given().when().get("/replays/{id}", id).then().extract()
                 .<Integer> path("sent") >= 20);
         given().when().get("/replays/{id}", id).then().body("state", equalTo("RUNNING")).body("totalExpected", equalTo(120))

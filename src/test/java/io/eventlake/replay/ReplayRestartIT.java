@@ -19,16 +19,14 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.eventlake.testing.EmbeddedKafkaBroker;
+import io.eventlake.testing.BrokerPerClass;
 import io.eventlake.testing.Fixtures;
-import io.eventlake.testing.KafkaTestClient;
 import io.eventlake.testing.LakeDatabase;
 import io.eventlake.testing.PackagedService;
 import io.eventlake.testing.TestIdentity;
@@ -42,27 +40,15 @@ class ReplayRestartIT {
     private static final int EVENTS = 6000;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private static EmbeddedKafkaBroker broker;
-    private static KafkaTestClient kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.startEphemeral();
-        kafka = new KafkaTestClient(broker.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-        broker.close();
-    }
+    @RegisterExtension
+    static final BrokerPerClass broker = new BrokerPerClass();
 
     @Test
     void aJobInterruptedByARestartFinishesWithNoEventMissingOrDoubled() throws Exception {
         String stream = "rr" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String topic = "ingest." + stream;
         String target = "replay." + stream;
-        kafka.createTopic(topic, 2);
+        broker.client().createTopic(topic, 2);
         Map<String, String> settings = Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
                 "mp.messaging.incoming.ingest.metadata.max.age.ms", "1000",
                 "eventlake.replay.lease", "PT3S");
@@ -75,7 +61,7 @@ class ReplayRestartIT {
             record.headers().add("event-type", (stream + ".updated").getBytes(StandardCharsets.UTF_8));
             records.add(record);
         }
-        kafka.sendAll(records);
+        broker.client().sendAll(records);
         await().atMost(Duration.ofSeconds(120)).until(() -> LakeDatabase.count(
                 "select count(*) from lake_event where stream = ?", stream) == EVENTS);
 
@@ -92,7 +78,7 @@ class ReplayRestartIT {
         try {
             await().atMost(Duration.ofSeconds(120)).until(() -> "SUCCEEDED".equals(get(restarted, "/replays/" + id)
                     .get("state").asText()));
-            List<ConsumerRecord<byte[], byte[]>> replayed = kafka.readAll(target, EVENTS, Duration.ofSeconds(3),
+            List<ConsumerRecord<byte[], byte[]>> replayed = broker.client().readAll(target, EVENTS, Duration.ofSeconds(3),
                     Duration.ofSeconds(60));
             Set<Long> seqs = new HashSet<>();
             Map<String, List<Integer>> versionsByKey = new LinkedHashMap<>();
