@@ -73,10 +73,7 @@ class MonitoringAssetsTest extends SignedInAsAdmin {
         }
     }
 
-    /**
-     * The paced replay a workload leaves running is cancelled: the runner takes one job at a time, and a job left at
-     * an event every 100 s would keep the next test's jobs waiting.
-     */
+    /** The paced replay a workload leaves running is cancelled: the runner takes one job at a time. */
     private static void cancel(long replay) {
         given().delete("/replays/{id}", replay).then().statusCode(org.hamcrest.Matchers.oneOf(200, 409));
     }
@@ -140,16 +137,17 @@ class MonitoringAssetsTest extends SignedInAsAdmin {
                 .statusCode(202).extract().jsonPath().getLong("id");
         await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(given().get("/replays/{id}", job).then().extract()
                 .jsonPath().getString("state")));
-        // and one of three events paced to an event every 100 s: the first goes at once, the job runs for minutes
-        // (a job of one event would be over before the gauges are read)
+        // and one of five events paced to an event every 2 s: it runs about 8 s, long enough for the gauges read every
+        // second (a job of one event is over before they are read), short enough that the single replay runner, which
+        // sees a cancel only between two events, is soon free for the next test's jobs
         String paced = Fixtures.uniqueStream();
-        for (int key = 0; key < 3; key++) {
+        for (int key = 0; key < 5; key++) {
             post(paced, UUID.randomUUID().toString(), "2026-01-02T00:00:00Z", "K-" + key);
         }
         await().atMost(PATIENCE)
-                .until(() -> LakeDatabase.count("select count(*) from lake_event where type = ?", paced + ".updated") == 3);
+                .until(() -> LakeDatabase.count("select count(*) from lake_event where type = ?", paced + ".updated") == 5);
         return given().contentType(ContentType.JSON)
-                .body(Map.of("streams", List.of(paced), "targetTopic", "replay." + paced, "eventsPerSecond", 0.01))
+                .body(Map.of("streams", List.of(paced), "targetTopic", "replay." + paced, "eventsPerSecond", 0.5))
                 .post("/replays").then().statusCode(202).extract().jsonPath().getLong("id");
     }
 
