@@ -78,6 +78,12 @@ public class ReplayRunner {
     /** The longest wait between two attempts to look for jobs while they keep failing. */
     private static final Duration MAX_WAIT_WHILE_FAILING = Duration.ofSeconds(30);
 
+    /**
+     * How often a job waiting for its pace checks that it is still this runner's (not cancelled, not taken over):
+     * one cheap update a second for a slow job, and the single runner is free for the next job soon after a cancel.
+     */
+    private static final Duration STILL_OURS_CHECK = Duration.ofSeconds(1);
+
     private final String owner = "eventlake-" + UUID.randomUUID();
     private final RepeatedCondition lookingFailed = new RepeatedCondition(Duration.ofMinutes(1));
     private volatile String lastFailure;
@@ -219,9 +225,13 @@ public class ReplayRunner {
                         // Acknowledged before the takeover, or a keyless event a compacted topic cannot take.
                         continue;
                     }
+                    // A reserve that returns a wait takes nothing, so asking again after a short sleep is safe: the
+                    // wait goes in slices, and between them the job is checked, so that a slow job's cancel is
+                    // seen within about a second rather than when its next event is due.
                     for (long wait = pacer.reserve(); wait > 0; wait = pacer.reserve()) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                        if (System.nanoTime() - lastRenewal > config.replay().lease().toNanos() / 3) {
+                        TimeUnit.NANOSECONDS.sleep(Math.min(wait, STILL_OURS_CHECK.toNanos()));
+                        if (System.nanoTime() - lastRenewal > Math.min(config.replay().lease().toNanos() / 3,
+                                STILL_OURS_CHECK.toNanos())) {
                             if (!repository.renew(job.id(), owner, config.replay().lease()).await().indefinitely()) {
                                 LOG.infof("EL0604 replay %d stopped: cancelled or taken over", job.id());
                                 return;

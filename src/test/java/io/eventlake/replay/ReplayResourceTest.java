@@ -101,6 +101,24 @@ class ReplayResourceTest extends SignedInAsAdmin {
         given().when().get("/replays").then().statusCode(200).body("id", hasItems((int) id));
     }
 
+    @Test
+    void aCancelledSlowJobFreesTheRunnerWithinSecondsNotWhenItsNextEventIsDue() {
+        String stream = ingest(3);
+        // One event per 100 s: the first goes at once, the second is due 100 s later.
+        long id = start(Map.of("streams", List.of(stream), "targetTopic", "replay." + stream + ".slow", "eventsPerSecond",
+                0.01));
+        await().atMost(PATIENCE).until(() -> given().when().get("/replays/{id}", id).then().extract()
+                .<Integer> path("sent") >= 1);
+        assertThat(runner.runningJob()).hasValue(id);
+
+        given().when().delete("/replays/{id}", id).then().statusCode(200).body("state", equalTo("CANCELLED"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.runningJob().orElse(0) != id);
+        // The runner is free: the next job runs to its end.
+        long next = start(Map.of("streams", List.of(stream), "targetTopic", "replay." + stream + ".after"));
+        awaitState(next, "SUCCEEDED");
+        given().when().get("/replays/{id}", id).then().body("state", equalTo("CANCELLED")).body("sent", equalTo(1));
+    }
+
     /** Records a topic holds: the sum of its partitions' end offsets (nothing is deleted or compacted there). */
     private static long recordsOn(String topic) throws Exception {
         var partitions = kafka.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
