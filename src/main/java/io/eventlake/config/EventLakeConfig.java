@@ -41,6 +41,8 @@ public interface EventLakeConfig {
 
     ConsumerGroups consumerGroups();
 
+    Console console();
+
     interface Ingest {
         /**
          * Regular expression of the topics to ingest. Topics created later that match it are picked up
@@ -223,6 +225,30 @@ public interface EventLakeConfig {
          */
         @WithDefault("200")
         int maxGroups();
+    }
+
+    interface Console {
+        /** How often the overview's figures and charts take a sample of the meters (rates, latency). */
+        @WithDefault("PT5S")
+        Duration sampleInterval();
+
+        /** How many samples the overview's charts keep (at 5 s, 10 minutes). */
+        @WithDefault("120")
+        int samplesKept();
+
+        /**
+         * The identity provider the console signs in with (authorization code with PKCE in the browser), e.g.
+         * {@code https://idp.example.com/realms/acme}; unset, the console takes a pasted token (bin/token's).
+         */
+        Optional<String> oidcAuthority();
+
+        /** The public client the console signs in as at that provider. */
+        @WithDefault("event-lake-console")
+        String oidcClientId();
+
+        /** The scopes the console asks for. */
+        @WithDefault("openid")
+        String oidcScope();
     }
 
     interface Http {

@@ -23,6 +23,9 @@ public final class Roles {
     /** Scrapes {@code /q/metrics} (a Prometheus server's token). */
     public static final String METRICS = "metrics";
 
+    /** Every role of Event Lake. */
+    public static final List<String> ALL = List.of(PRODUCER, READER, OPERATOR, ADMIN, METRICS);
+
     /** The roles {@link #ADMIN} implies. */
     static final List<String> IMPLIED_BY_ADMIN = List.of(PRODUCER, READER, OPERATOR, METRICS);
 

@@ -122,6 +122,41 @@ public final class KeycloakServer implements AutoCloseable {
         admin("POST", "/admin/realms/" + realm + "/users/" + user + "/role-mappings/realm", grants);
     }
 
+    /**
+     * A public client for a browser application (authorization code with PKCE), redirecting to {@code redirectUri}
+     * only and answering token requests from its origin (CORS), with its access tokens addressed to {@code audience}.
+     */
+    public void createBrowserClient(String realm, String clientId, String redirectUri, String audience) {
+        URI redirect = URI.create(redirectUri);
+        ObjectNode client = MAPPER.createObjectNode().put("clientId", clientId).put("enabled", true)
+                .put("publicClient", true).put("standardFlowEnabled", true).put("directAccessGrantsEnabled", false)
+                .put("serviceAccountsEnabled", false);
+        client.putArray("redirectUris").add(redirectUri);
+        client.putArray("webOrigins").add(redirect.getScheme() + "://" + redirect.getRawAuthority());
+        client.putObject("attributes").put("pkce.code.challenge.method", "S256");
+        ObjectNode audienceMapper = client.putArray("protocolMappers").addObject().put("name", "audience")
+                .put("protocol", "openid-connect").put("protocolMapper", "oidc-audience-mapper");
+        audienceMapper.putObject("config").put("included.custom.audience", audience).put("access.token.claim", "true")
+                .put("id.token.claim", "false");
+        admin("POST", "/admin/realms/" + realm + "/clients", client);
+    }
+
+    /** A person who signs in with a password and holds these realm roles. */
+    public void createUser(String realm, String username, String password, List<String> roles) {
+        ObjectNode user = MAPPER.createObjectNode().put("username", username).put("enabled", true)
+                .put("email", username + "@example.test").put("emailVerified", true).put("firstName", username)
+                .put("lastName", "Tester");
+        user.putArray("credentials").addObject().put("type", "password").put("value", password).put("temporary", false);
+        admin("POST", "/admin/realms/" + realm + "/users", user);
+        String id = admin("GET", "/admin/realms/" + realm + "/users?exact=true&username=" + encode(username), null).get(0)
+                .get("id").asText();
+        ArrayNode grants = MAPPER.createArrayNode();
+        for (String role : roles) {
+            grants.add(admin("GET", "/admin/realms/" + realm + "/roles/" + encode(role), null));
+        }
+        admin("POST", "/admin/realms/" + realm + "/users/" + id + "/role-mappings/realm", grants);
+    }
+
     /** An access token by the client credentials grant, as a service or a script gets one. */
     public String clientToken(String realm, String clientId, String secret) {
         return form(issuer(realm) + "/protocol/openid-connect/token",

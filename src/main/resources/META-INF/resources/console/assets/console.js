@@ -1,0 +1,195 @@
+// Event Lake console: the browser half. Pages arrive rendered; this script signs in, adds the bearer token to
+// the requests htmx makes, and draws the charts with uPlot. No inline script: the pages' CSP forbids it.
+(function () {
+  "use strict";
+
+  const TOKEN_KEY = "eventlake.console.token";
+
+  /** The access token the browser signed in with; the API takes it as a bearer token. */
+  function token() {
+    const stored = window.localStorage.getItem(TOKEN_KEY);
+    if (!stored) {
+      return null;
+    }
+    const { value, expiresAt } = JSON.parse(stored);
+    if (expiresAt && Date.now() / 1000 > expiresAt) {
+      window.localStorage.removeItem(TOKEN_KEY);
+      return null;
+    }
+    return value;
+  }
+
+  function expiryOf(accessToken) {
+    try {
+      const payload = accessToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      return JSON.parse(atob(payload)).exp || null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function signInPage() {
+    const next = window.location.pathname + window.location.search;
+    return "/console/sign-in?next=" + encodeURIComponent(next);
+  }
+
+  /** A call to the service with the bearer token: the API's own roles decide. */
+  async function api(path, options = {}) {
+    const headers = Object.assign({ Accept: "application/json" }, options.headers || {});
+    const bearer = token();
+    if (bearer) {
+      headers.Authorization = "Bearer " + bearer;
+    }
+    const response = await fetch(path, Object.assign({}, options, { headers, credentials: "same-origin" }));
+    if (response.status === 401 && !path.startsWith("/console/session")) {
+      window.location.assign(signInPage());
+    }
+    return response;
+  }
+
+  // ---- Sign-in ------------------------------------------------------------------------------------------
+
+  function nextPage() {
+    const next = new URLSearchParams(window.location.search).get("next");
+    // Only a path of this console: never an address elsewhere (an open redirect).
+    return next && next.startsWith("/console") && !next.startsWith("//") ? next : "/console";
+  }
+
+  function showProblem(text) {
+    const problem = document.querySelector("[data-testid=sign-in-problem]");
+    if (problem) {
+      problem.textContent = text;
+      problem.hidden = false;
+    }
+  }
+
+  /** Opens the console session with a token: the service checks it as it checks any bearer token. */
+  async function openSession(accessToken, next) {
+    const response = await fetch("/console/session", {
+      method: "POST",
+      headers: { Authorization: "Bearer " + accessToken },
+      credentials: "same-origin",
+    });
+    if (response.status !== 204) {
+      let detail = "The token was refused (HTTP " + response.status + ").";
+      try {
+        detail = (await response.json()).detail || detail;
+      } catch (e) {
+        // not a problem+json body: keep the status
+      }
+      showProblem(detail);
+      return;
+    }
+    window.localStorage.setItem(TOKEN_KEY, JSON.stringify({ value: accessToken, expiresAt: expiryOf(accessToken) }));
+    window.location.assign(next);
+  }
+
+  function userManager(section) {
+    return new window.oidc.UserManager({
+      authority: section.dataset.authority,
+      client_id: section.dataset.clientId,
+      scope: section.dataset.scope,
+      redirect_uri: window.location.origin + "/console/sign-in",
+      response_type: "code",
+    });
+  }
+
+  async function setUpSignIn(section) {
+    const form = section.querySelector("[data-token-form]");
+    if (form) {
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        openSession(form.elements.token.value.trim(), nextPage());
+      });
+    }
+    // bin/run-dev prints an address with a token after '#': it never reaches a server or a log.
+    const fragment = new URLSearchParams(window.location.hash.slice(1));
+    if (fragment.get("token")) {
+      const accessToken = fragment.get("token");
+      window.history.replaceState(null, "", window.location.pathname + window.location.search);
+      await openSession(accessToken, nextPage());
+      return;
+    }
+    if (!section.dataset.authority) {
+      return;
+    }
+    const manager = userManager(section);
+    const query = new URLSearchParams(window.location.search);
+    if (query.has("code") && query.has("state")) {
+      try {
+        const user = await manager.signinRedirectCallback();
+        await openSession(user.access_token, (user.state && user.state.next) || "/console");
+      } catch (e) {
+        showProblem("Signing in at the identity provider failed: " + e.message);
+      }
+      return;
+    }
+    const button = section.querySelector("[data-sign-in-provider]");
+    button.addEventListener("click", () => manager.signinRedirect({ state: { next: nextPage() } }));
+  }
+
+  async function signOut() {
+    window.localStorage.removeItem(TOKEN_KEY);
+    await fetch("/console/session", { method: "DELETE", credentials: "same-origin" });
+    window.location.assign("/console/sign-in");
+  }
+
+  // ---- Charts -------------------------------------------------------------------------------------------
+
+  const CHARTS = {
+    rates: {
+      series: [
+        { label: "stored/s", stroke: "#1d4e89", value: "storedPerSecond" },
+        { label: "refused/s", stroke: "#d1495b", value: "rejectedPerSecond" },
+        { label: "dead-lettered/s", stroke: "#edae49", value: "deadLetteredPerSecond" },
+      ],
+    },
+    latency: {
+      series: [
+        { label: "p50 ms", stroke: "#00798c", value: "p50Millis" },
+        { label: "p99 ms", stroke: "#d1495b", value: "p99Millis" },
+      ],
+    },
+  };
+
+  function columns(kind, samples) {
+    const data = [samples.map((s) => s.at)];
+    for (const series of CHARTS[kind].series) {
+      data.push(samples.map((s) => s[series.value]));
+    }
+    return data;
+  }
+
+  async function drawChart(element) {
+    const kind = element.dataset.chart;
+    const load = async () => (await api(element.dataset.series)).json();
+    const options = {
+      width: Math.max(300, element.clientWidth),
+      height: 220,
+      series: [{}].concat(CHARTS[kind].series.map((s) => ({ label: s.label, stroke: s.stroke, width: 2 }))),
+      axes: [{}, { size: 60 }],
+    };
+    const chart = new window.uPlot(options, columns(kind, await load()), element);
+    element.dataset.ready = "true";
+    window.setInterval(async () => chart.setData(columns(kind, await load())), 5000);
+  }
+
+  // ---- Start ----------------------------------------------------------------------------------------------
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const section = document.getElementById("sign-in");
+    if (section) {
+      setUpSignIn(section);
+    }
+    document.querySelectorAll("[data-sign-out]").forEach((b) => b.addEventListener("click", signOut));
+    document.querySelectorAll("[data-chart]").forEach(drawChart);
+    document.body.addEventListener("htmx:configRequest", (event) => {
+      const bearer = token();
+      if (bearer) {
+        event.detail.headers.Authorization = "Bearer " + bearer;
+      }
+    });
+  });
+
+  window.eventLakeConsole = { api, token };
+})();

@@ -1,0 +1,152 @@
+// The console in a real browser: Debian's Chromium, driven by playwright-core, against the packaged service, a
+// real broker, PostgreSQL and Keycloak that ConsoleBrowserIT started. It passes what it needs in the environment:
+//   CONSOLE_URL          the service, e.g. http://localhost:41234
+//   OPERATOR_USER/_PASSWORD, READER_USER/_PASSWORD   people of the Keycloak realm
+//   PASTED_TOKEN         an access token of the realm (the sign-in page's token form)
+//   SCREENSHOTS          where each page's screenshot goes
+//   CHROMIUM             the browser (default /usr/bin/chromium)
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const base = process.env.CONSOLE_URL;
+const screenshots = process.env.SCREENSHOTS || "target/console-screenshots";
+const PATIENCE = 60_000;
+mkdirSync(screenshots, { recursive: true });
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--no-first-run", "--disable-sync", "--disable-quic"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** A fresh browser profile whose page fails the test on any error it logs or throws. */
+async function freshPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("console", (message) => {
+    // The console's own pages; the identity provider's login page is not ours to judge.
+    if (message.type() === "error" && page.url().startsWith(base)) {
+      page.errors.push(`console error at ${page.url()}: ${message.text()}`);
+    }
+  });
+  page.on("pageerror", (error) => {
+    if (page.url().startsWith(base)) {
+      page.errors.push(`uncaught at ${page.url()}: ${error.message}`);
+    }
+  });
+  return page;
+}
+
+async function signInAtProvider(page, user, password) {
+  await page.goto(base + "/console");
+  await page.waitForURL(/\/console\/sign-in\?next=%2Fconsole/, { timeout: PATIENCE });
+  await page.screenshot({ path: join(screenshots, "sign-in.png"), fullPage: true });
+  await page.click("[data-sign-in-provider]");
+  // Keycloak's own login form
+  await page.waitForSelector("#username", { timeout: PATIENCE });
+  await page.fill("#username", user);
+  await page.fill("#password", password);
+  await page.click("#kc-login");
+  await page.waitForURL(base + "/console", { timeout: PATIENCE });
+}
+
+/**
+ * No error in the page but the refusals a test provoked on purpose: the browser logs each refused request
+ * ("Failed to load resource: ... 401"), so those are counted, not ignored.
+ */
+function assertNoErrorsBut(page, refusals) {
+  const refused = page.errors.filter((e) => /Failed to load resource: the server responded with a status of 40[13]/.test(e));
+  assert.deepEqual(page.errors.filter((e) => !refused.includes(e)), []);
+  assert.equal(refused.length, refusals, refused.join("\n"));
+}
+
+function number(text) {
+  return Number.parseFloat(text.replace(/,/g, ""));
+}
+
+test("an operator signs in at the identity provider and the overview shows the ingest rate live", async () => {
+  const page = await freshPage();
+  await signInAtProvider(page, process.env.OPERATOR_USER, process.env.OPERATOR_PASSWORD);
+  assert.match(await page.textContent("[data-testid=viewer]"), new RegExp(process.env.OPERATOR_USER));
+
+  // Events are being published while the test runs: the figures refresh themselves (htmx) until the rate shows.
+  await page.waitForFunction(() => {
+    const rate = document.querySelector("[data-testid=ingest-rate]");
+    return rate && Number.parseFloat(rate.textContent.replace(/,/g, "")) > 0;
+  }, null, { timeout: PATIENCE, polling: 500 });
+  assert.ok(number(await page.textContent("[data-testid=ingest-rate]")) > 0);
+  // An operator sees the consumer groups (the service's own ingest group at least) with their status.
+  await page.waitForSelector("[data-testid=groups] tbody tr", { timeout: PATIENCE });
+  // The charts are drawn by uPlot from the samples.
+  await page.waitForSelector("[data-chart=rates][data-ready=true] canvas", { timeout: PATIENCE });
+  await page.waitForSelector("[data-chart=latency][data-ready=true] canvas", { timeout: PATIENCE });
+  await page.screenshot({ path: join(screenshots, "overview.png"), fullPage: true });
+
+  // A forged request: the session cookie rides along, the bearer token does not. The API takes only the
+  // bearer token, so a request another site makes the browser send changes nothing.
+  const forged = await page.evaluate(async () => {
+    const response = await fetch("/replays", {
+      method: "POST",
+      credentials: "include",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ streams: ["rentals"], targetTopic: "forged.target" }),
+    });
+    return response.status;
+  });
+  assert.equal(forged, 401);
+  // Nor does the cookie open a session by itself: opening one needs the bearer token.
+  const sessionByCookie = await page.evaluate(async () =>
+    (await fetch("/console/session", { method: "POST", credentials: "include" })).status);
+  assert.equal(sessionByCookie, 401);
+
+  await page.click("[data-sign-out]");
+  await page.waitForURL(/\/console\/sign-in/, { timeout: PATIENCE });
+  await page.goto(base + "/console");
+  await page.waitForURL(/\/console\/sign-in/, { timeout: PATIENCE });
+  assertNoErrorsBut(page, 2);
+});
+
+test("a reader sees the figures but none of an operator's parts", async () => {
+  const page = await freshPage();
+  await signInAtProvider(page, process.env.READER_USER, process.env.READER_PASSWORD);
+  await page.waitForSelector("[data-testid=ingest-rate]");
+  assert.equal(await page.locator("[data-testid=groups]").count(), 0);
+  assert.equal(await page.getByText("Consumer groups").count(), 0);
+  assert.equal(await page.getByText("Replays running").count(), 0);
+  await page.screenshot({ path: join(screenshots, "overview-reader.png"), fullPage: true });
+  // What the page does not offer the API refuses anyway, with the reader's own token.
+  const refused = await page.evaluate(async () => {
+    const response = await window.eventLakeConsole.api("/consumer-groups");
+    return response.status;
+  });
+  assert.equal(refused, 403);
+  assertNoErrorsBut(page, 1);
+});
+
+test("a pasted access token signs in, and a bad one is refused with the reason", async () => {
+  const page = await freshPage();
+  await page.goto(base + "/console/sign-in");
+  await page.click("details summary");
+  await page.fill("#token", "not-a-token");
+  await page.click("[data-token-form] button[type=submit]");
+  await page.waitForSelector("[data-testid=sign-in-problem]:not([hidden])", { timeout: PATIENCE });
+  assert.match(await page.textContent("[data-testid=sign-in-problem]"), /not valid here/);
+  await page.fill("#token", process.env.PASTED_TOKEN);
+  await page.click("[data-token-form] button[type=submit]");
+  await page.waitForURL(base + "/console", { timeout: PATIENCE });
+  await page.waitForSelector("[data-testid=ingest-rate]");
+  assertNoErrorsBut(page, 1);
+});

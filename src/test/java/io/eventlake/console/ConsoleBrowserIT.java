@@ -1,0 +1,139 @@
+package io.eventlake.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.eventlake.security.Roles;
+import io.eventlake.testing.EmbeddedKafkaBroker;
+import io.eventlake.testing.Fixtures;
+import io.eventlake.testing.KafkaTestClient;
+import io.eventlake.testing.KeycloakServer;
+import io.eventlake.testing.PackagedService;
+
+/**
+ * The console in a real browser: Debian's Chromium driven by playwright-core ({@code src/test/browser}), against
+ * the packaged service, a real broker, PostgreSQL and Keycloak, signing in with the authorization code flow and
+ * PKCE as a person would. Events are published all through, so the overview has a rate to show. The browser
+ * steps and their assertions are in {@code console.test.mjs}; this class starts what they need and fails when
+ * they fail. Screenshots go to {@code target/console-screenshots}.
+ */
+class ConsoleBrowserIT {
+
+    private static final Path BROWSER_TESTS = Path.of("src", "test", "browser");
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final String REALM = "console";
+    private static final String CLIENT = "event-lake-console";
+
+    private static EmbeddedKafkaBroker broker;
+    private static KafkaTestClient kafka;
+    private static KeycloakServer keycloak;
+    private static PackagedService service;
+
+    @BeforeAll
+    static void start() {
+        boolean ready = Files.isDirectory(BROWSER_TESTS.resolve("node_modules").resolve("playwright-core"))
+                && Files.isExecutable(CHROMIUM);
+        if (!ready && "true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException("CI must run the browser tests: bin/setup-browser-tests installs them");
+        }
+        assumeTrue(ready, "the browser tests need Chromium and playwright-core: run bin/setup-browser-tests");
+        broker = EmbeddedKafkaBroker.startEphemeral();
+        kafka = new KafkaTestClient(broker.bootstrapServers());
+        keycloak = KeycloakServer.start(Path.of("target", "it-console-keycloak.log"));
+        keycloak.createRealm(REALM, List.of(Roles.PRODUCER, Roles.READER, Roles.OPERATOR, Roles.ADMIN));
+        keycloak.createUser(REALM, "olivia", "olivia-password", List.of(Roles.OPERATOR));
+        keycloak.createUser(REALM, "rita", "rita-password", List.of(Roles.READER));
+        keycloak.createClient(REALM, "reporting", "reader-secret", "event-lake", List.of(Roles.READER), Map.of());
+        service = PackagedService.start("console", Map.of(
+                "kafka.bootstrap.servers", broker.bootstrapServers(),
+                "mp.jwt.verify.publickey.location", keycloak.jwksUrl(REALM),
+                "mp.jwt.verify.issuer", keycloak.issuer(REALM),
+                "smallrye.jwt.path.groups", "realm_access/roles",
+                "eventlake.console.oidc-authority", keycloak.issuer(REALM),
+                "eventlake.console.oidc-client-id", CLIENT,
+                "eventlake.console.sample-interval", "PT1S"));
+        // The redirect address holds the service's port, known only now.
+        keycloak.createBrowserClient(REALM, CLIENT, consoleUrl() + "/console/sign-in", "event-lake");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+        if (keycloak != null) {
+            keycloak.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void theConsoleSignsInAtTheIdentityProviderShowsTheLivePipelineAndOffersEachRoleOnlyItsOwnParts() throws Exception {
+        String stream = Fixtures.uniqueStream();
+        AtomicLong published = new AtomicLong();
+        ScheduledExecutorService producer = Executors.newSingleThreadScheduledExecutor();
+        // About 20 events a second for as long as the browser runs: the overview's rate has something to show.
+        producer.scheduleAtFixedRate(() -> {
+            long id = published.incrementAndGet();
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>("ingest." + stream, ("Rental-" + id % 10)
+                    .getBytes(StandardCharsets.UTF_8), Fixtures.rental(id, id).getBytes(StandardCharsets.UTF_8));
+            record.headers().add("event-type", (stream + ".updated").getBytes(StandardCharsets.UTF_8));
+            kafka.send(record);
+        }, 0, 50, TimeUnit.MILLISECONDS);
+        Path output = Path.of("target", "console-browser-tests.log").toAbsolutePath();
+        Path screenshots = Path.of("target", "console-screenshots").toAbsolutePath();
+        try {
+            ProcessBuilder browserTests = new ProcessBuilder("node", "--test", "--test-reporter=tap", "console.test.mjs")
+                    .directory(BROWSER_TESTS.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
+            browserTests.environment().putAll(Map.of(
+                    "CONSOLE_URL", consoleUrl(),
+                    "OPERATOR_USER", "olivia", "OPERATOR_PASSWORD", "olivia-password",
+                    "READER_USER", "rita", "READER_PASSWORD", "rita-password",
+                    "PASTED_TOKEN", keycloak.clientToken(REALM, "reporting", "reader-secret"),
+                    "SCREENSHOTS", screenshots.toString(),
+                    "CHROMIUM", CHROMIUM.toString()));
+            int exit = waitFor(browserTests.start());
+            String log = Files.readString(output);
+            assertThat(exit).as("the browser tests (%s):%n%s", output, log).isZero();
+            assertThat(log).as(log).contains("# pass 3").contains("# fail 0");
+        } finally {
+            producer.shutdownNow();
+        }
+        assertThat(published.get()).isPositive();
+        assertThat(screenshots.resolve("overview.png")).isNotEmptyFile();
+        assertThat(screenshots.resolve("overview-reader.png")).isNotEmptyFile();
+    }
+
+    private static int waitFor(Process process) throws InterruptedException {
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the browser tests did not end within 5 minutes");
+        }
+        return process.exitValue();
+    }
+
+    private static String consoleUrl() {
+        return "http://localhost:" + service.port();
+    }
+
+}
