@@ -3,6 +3,7 @@
 //   CONSOLE_URL          the service, e.g. http://localhost:41234
 //   OPERATOR_USER/_PASSWORD, READER_USER/_PASSWORD   people of the Keycloak realm
 //   PASTED_TOKEN         an access token of the realm (the sign-in page's token form)
+//   RESET_GROUP          a consumer group with committed offsets and no members, on RESET_TOPIC
 //   SCREENSHOTS          where each page's screenshot goes
 //   CHROMIUM             the browser (default /usr/bin/chromium)
 import { test, after, before } from "node:test";
@@ -73,6 +74,12 @@ function assertNoErrorsBut(page, refusals) {
   assert.equal(refused.length, refusals, refused.join("\n"));
 }
 
+/** The committed offset of each partition, as the group's page shows it. */
+async function committedOffsets(page) {
+  return Object.fromEntries(await page.$$eval("[data-testid=partitions] tbody tr", (rows) => rows.map((row) =>
+    [row.dataset.partition, Number(row.querySelector("[data-committed]").textContent.trim())])));
+}
+
 function number(text) {
   return Number.parseFloat(text.replace(/,/g, ""));
 }
@@ -119,6 +126,48 @@ test("an operator signs in at the identity provider and the overview shows the i
   assertNoErrorsBut(page, 2);
 });
 
+test("an operator moves a group's offsets: the plan is shown, confirmed, and the offsets are what it said", async () => {
+  const page = await freshPage();
+  await signInAtProvider(page, process.env.OPERATOR_USER, process.env.OPERATOR_PASSWORD);
+  const group = process.env.RESET_GROUP;
+  await page.click("nav >> text=Consumer groups");
+  await page.waitForURL(base + "/console/consumer-groups", { timeout: PATIENCE });
+  await page.click(`[data-testid=groups] >> text=${group}`);
+  await page.waitForSelector("[data-testid=partitions]");
+  const before = await committedOffsets(page);
+  assert.ok(Object.values(before).some((offset) => offset > 0), JSON.stringify(before));
+
+  await page.selectOption("[data-plan-form] select[name=operation]", "to-earliest");
+  await page.click("[data-plan-form] button[type=submit]");
+  await page.waitForSelector("[data-testid=plan] tbody tr");
+  const plan = Object.fromEntries((await page.$$eval("[data-testid=plan] tbody tr",
+    (rows) => rows.map((row) => [...row.cells].map((cell) => cell.textContent))))
+    .map(([topic, partition, now, after]) => [`${topic}/${partition}`, { now: Number(now), after: Number(after) }]));
+  // Shown, not done: the plan is what a dry run says, and the offsets have not moved yet.
+  for (const [partition, step] of Object.entries(plan)) {
+    assert.equal(step.now, before[partition]);
+    assert.equal(step.after, 0);
+  }
+  assert.deepEqual(await committedOffsets(page), before);
+  await page.screenshot({ path: join(screenshots, "consumer-group-plan.png"), fullPage: true });
+
+  await page.click("[data-apply-plan]");
+  await page.waitForSelector("[data-wizard-done]:not([hidden])", { timeout: PATIENCE });
+  await page.waitForFunction((expected) => {
+    const cells = [...document.querySelectorAll("[data-testid=partitions] tbody tr")];
+    return cells.length > 0 && cells.every((row) => row.querySelector("[data-committed]").textContent.trim() === "0")
+      && cells.length === expected;
+  }, Object.keys(plan).length, { timeout: PATIENCE });
+  // and the broker holds what the plan said, read back through the API
+  const detail = await page.evaluate(async (name) =>
+    (await window.eventLakeConsole.api("/consumer-groups/" + encodeURIComponent(name))).json(), group);
+  for (const partition of detail.partitions) {
+    assert.equal(partition.committedOffset, plan[`${partition.topic}/${partition.partition}`].after);
+  }
+  await page.screenshot({ path: join(screenshots, "consumer-group-moved.png"), fullPage: true });
+  assertNoErrorsBut(page, 0);
+});
+
 test("a reader sees the figures but none of an operator's parts", async () => {
   const page = await freshPage();
   await signInAtProvider(page, process.env.READER_USER, process.env.READER_PASSWORD);
@@ -126,6 +175,13 @@ test("a reader sees the figures but none of an operator's parts", async () => {
   assert.equal(await page.locator("[data-testid=groups]").count(), 0);
   assert.equal(await page.getByText("Consumer groups").count(), 0);
   assert.equal(await page.getByText("Replays running").count(), 0);
+  // No way to the groups, and no reset on a group's page: it is not for a reader.
+  assert.equal(await page.locator("nav >> text=Consumer groups").count(), 0);
+  const groupPage = await page.goto(base + "/console/consumer-groups/" + encodeURIComponent(process.env.RESET_GROUP));
+  assert.equal(groupPage.status(), 403);
+  assert.match(await page.textContent("[data-testid=problem]"), /'operator'/);
+  assert.equal(await page.locator("[data-apply-plan], [data-plan-form]").count(), 0);
+  await page.goto(base + "/console");
   await page.screenshot({ path: join(screenshots, "overview-reader.png"), fullPage: true });
   // What the page does not offer the API refuses anyway, with the reader's own token.
   const refused = await page.evaluate(async () => {
@@ -133,7 +189,8 @@ test("a reader sees the figures but none of an operator's parts", async () => {
     return response.status;
   });
   assert.equal(refused, 403);
-  assertNoErrorsBut(page, 1);
+  // the refused page (403) and the refused call
+  assertNoErrorsBut(page, 2);
 });
 
 test("a pasted access token signs in, and a bad one is refused with the reason", async () => {

@@ -1,5 +1,7 @@
 package io.eventlake.console;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import io.eventlake.replay.ReplayJob;
@@ -25,6 +27,11 @@ public class ConsoleFormats {
     /** A replay's progress in percent (0 to 100); 0 while nothing is expected. */
     static int percent(ReplayJob job) {
         return job.totalExpected() <= 0 ? 0 : (int) Math.min(100, job.sent() * 100 / job.totalExpected());
+    }
+
+    /** A name as one segment of a path (a group's name may hold any character). */
+    static String urlPath(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** A count with thousands separators. */

@@ -10,7 +10,9 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
@@ -23,7 +25,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.eventlake.config.EventLakeConfig;
+import io.eventlake.error.EventLakeException;
 import io.eventlake.error.ProblemMapper;
+import io.eventlake.offsets.ConsumerGroupService;
+import io.eventlake.offsets.ConsumerGroupViews.GroupDetail;
+import io.eventlake.offsets.ConsumerGroupViews.GroupSummary;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
 import io.quarkus.qute.CheckedTemplate;
@@ -52,7 +58,13 @@ public class ConsoleResource {
 
         static native TemplateInstance signIn(SignInSettings settings, String problem);
 
-        static native TemplateInstance forbidden(Viewer viewer, String needed);
+        static native TemplateInstance problem(Viewer viewer, String title, String detail);
+
+        static native TemplateInstance groups(Viewer viewer, List<GroupSummary> groups);
+
+        static native TemplateInstance group(Viewer viewer, GroupDetail group);
+
+        static native TemplateInstance group$position(Viewer viewer, GroupDetail group);
     }
 
     /** What the sign-in page needs to sign in at the identity provider, when one is configured. */
@@ -67,6 +79,12 @@ public class ConsoleResource {
 
     @Inject
     OverviewService overviews;
+
+    @Inject
+    ConsumerGroupService consumerGroups;
+
+    @Inject
+    ResourceInfo resource;
 
     @Inject
     EventLakeConfig config;
@@ -105,6 +123,39 @@ public class ConsoleResource {
     @Operation(hidden = true) // The overview's charts: one sample per interval, oldest first
     public List<OverviewSample> overviewSeries() {
         return overviews.series();
+    }
+
+    @GET
+    @Path("consumer-groups")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Roles.OPERATOR)
+    @Blocking
+    @Operation(hidden = true) // Every consumer group with its status and lag
+    public Response groups() {
+        Viewer viewer = operatorOfEveryStream();
+        return ConsolePages.page(Templates.groups(viewer, consumerGroups.list()), config);
+    }
+
+    @GET
+    @Path("consumer-groups/{group}")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Roles.OPERATOR)
+    @Blocking
+    @Operation(hidden = true) // One group: members, partitions, and the wizard that moves its offsets
+    public Response group(@PathParam("group") String group) {
+        Viewer viewer = operatorOfEveryStream();
+        return ConsolePages.page(Templates.group(viewer, consumerGroups.describe(group)), config);
+    }
+
+    @GET
+    @Path("consumer-groups/{group}/position")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Roles.OPERATOR)
+    @Blocking
+    @Operation(hidden = true) // The group's members and partitions, as the page refreshes them after a move
+    public Response groupPosition(@PathParam("group") String group) {
+        Viewer viewer = operatorOfEveryStream();
+        return ConsolePages.page(Templates.group$position(viewer, consumerGroups.describe(group)), config);
     }
 
     @GET
@@ -155,8 +206,32 @@ public class ConsoleResource {
 
     @ServerExceptionMapper
     public Response notForThisRole(ForbiddenException e) {
-        return ConsolePages.status(403, Templates.forbidden(Viewer.of(caller), Roles.READER + "' or '" + Roles.OPERATOR),
+        return ConsolePages.status(403, Templates.problem(Viewer.of(caller), "Not for your role", "This page needs the role "
+                + neededRoles() + "; you have " + (Viewer.of(caller).roleList().isEmpty() ? "none"
+                        : Viewer.of(caller).roleList())
+                + "."),
                 config);
+    }
+
+    /** A group that does not exist, a partner's token on a page spanning every stream: the API's reason, as a page. */
+    @ServerExceptionMapper
+    public Response refused(EventLakeException e) {
+        return ConsolePages.status(e.status(), Templates.problem(Viewer.of(caller), e.title(), e.getMessage()), config);
+    }
+
+    /** A partner's token (scoped to some streams) sees no consumer groups: they span every stream. */
+    private Viewer operatorOfEveryStream() {
+        caller.streams().requireUnrestricted("Consumer groups");
+        return Viewer.of(caller);
+    }
+
+    private String neededRoles() {
+        RolesAllowed allowed = resource.getResourceMethod() == null ? null
+                : resource.getResourceMethod().getAnnotation(RolesAllowed.class);
+        if (allowed == null) {
+            allowed = resource.getResourceClass().getAnnotation(RolesAllowed.class);
+        }
+        return allowed == null ? "it names" : "'" + String.join("' or '", allowed.value()) + "'";
     }
 
     /** The session calls and the charts' data answer like the API (problem+json), not with a redirect. */

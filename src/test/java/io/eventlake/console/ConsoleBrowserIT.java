@@ -13,7 +13,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,6 +92,17 @@ class ConsoleBrowserIT {
     @Test
     void theConsoleSignsInAtTheIdentityProviderShowsTheLivePipelineAndOffersEachRoleOnlyItsOwnParts() throws Exception {
         String stream = Fixtures.uniqueStream();
+        // A group with committed offsets and no members, for the reset wizard.
+        String resetTopic = "console." + stream;
+        String resetGroup = "billing-projector-" + stream;
+        kafka.createTopic(resetTopic, 2);
+        List<ProducerRecord<byte[], byte[]>> records = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            records.add(new ProducerRecord<>(resetTopic, i % 2, null, ("record-" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        kafka.sendAll(records);
+        kafka.admin().alterConsumerGroupOffsets(resetGroup, Map.of(new TopicPartition(resetTopic, 0),
+                new OffsetAndMetadata(7), new TopicPartition(resetTopic, 1), new OffsetAndMetadata(4))).all().get();
         AtomicLong published = new AtomicLong();
         ScheduledExecutorService producer = Executors.newSingleThreadScheduledExecutor();
         // About 20 events a second for as long as the browser runs: the overview's rate has something to show.
@@ -112,16 +125,18 @@ class ConsoleBrowserIT {
                     "PASTED_TOKEN", keycloak.clientToken(REALM, "reporting", "reader-secret"),
                     "SCREENSHOTS", screenshots.toString(),
                     "CHROMIUM", CHROMIUM.toString()));
+            browserTests.environment().put("RESET_GROUP", resetGroup);
             int exit = waitFor(browserTests.start());
             String log = Files.readString(output);
             assertThat(exit).as("the browser tests (%s):%n%s", output, log).isZero();
-            assertThat(log).as(log).contains("# pass 3").contains("# fail 0");
+            assertThat(log).as(log).contains("# pass 4").contains("# fail 0");
         } finally {
             producer.shutdownNow();
         }
         assertThat(published.get()).isPositive();
         assertThat(screenshots.resolve("overview.png")).isNotEmptyFile();
         assertThat(screenshots.resolve("overview-reader.png")).isNotEmptyFile();
+        assertThat(screenshots.resolve("consumer-group-plan.png")).isNotEmptyFile();
     }
 
     private static int waitFor(Process process) throws InterruptedException {

@@ -134,6 +134,100 @@
     window.location.assign("/console/sign-in");
   }
 
+  // ---- Problems and tables -------------------------------------------------------------------------------
+
+  /** The API's problem+json as one line: its detail and each violation with its pointer. */
+  async function problemText(response) {
+    try {
+      const problem = await response.json();
+      const violations = (problem.errors || []).map((v) => (v.pointer ? v.pointer + ": " : "") + v.detail);
+      return [problem.detail || problem.title].concat(violations).join(" — ");
+    } catch (e) {
+      return "HTTP " + response.status;
+    }
+  }
+
+  function show(element, text) {
+    element.textContent = text;
+    element.hidden = false;
+  }
+
+  /** Table rows built with textContent only: what the API returns is never read as HTML. */
+  function fillRows(tbody, rows) {
+    tbody.replaceChildren();
+    for (const cells of rows) {
+      const tr = document.createElement("tr");
+      for (const cell of cells) {
+        const td = document.createElement("td");
+        td.textContent = cell === null || cell === undefined ? "–" : String(cell);
+        if (typeof cell === "number") {
+          td.className = "num";
+        }
+        tr.appendChild(td);
+      }
+      tbody.appendChild(tr);
+    }
+  }
+
+  // ---- Consumer groups: the reset wizard ----------------------------------------------------------------
+
+  /** Step 1: the plan (a dry run of the API's own reset or copy); step 2: the same request, executed. */
+  function setUpResetWizard(wizard) {
+    const group = wizard.dataset.group;
+    const form = wizard.querySelector("[data-plan-form]");
+    const problem = wizard.querySelector("[data-wizard-problem]");
+    const planBox = wizard.querySelector("[data-plan]");
+    const done = wizard.querySelector("[data-wizard-done]");
+    let planned = null;
+
+    function request(execute) {
+      const operation = form.elements.operation.value;
+      const value = form.elements.value.value.trim();
+      const base = "/consumer-groups/" + encodeURIComponent(group) + "/offsets/";
+      if (operation === "copy") {
+        return { path: base + "copy", body: { fromGroup: value, execute } };
+      }
+      return { path: base + "reset", body: { strategy: operation, value: value || null, execute } };
+    }
+
+    async function send(execute) {
+      const { path, body } = request(execute);
+      return api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    }
+
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      problem.hidden = true;
+      done.hidden = true;
+      planBox.hidden = true;
+      const response = await send(false);
+      if (!response.ok) {
+        show(problem, await problemText(response));
+        return;
+      }
+      planned = await response.json();
+      fillRows(planBox.querySelector("tbody"), planned.plan.map((p) => [p.topic, p.partition, p.currentOffset, p.newOffset]));
+      planBox.querySelector("[data-apply-plan]").textContent = "Apply this plan to " + planned.plan.length
+        + " partition" + (planned.plan.length === 1 ? "" : "s");
+      planBox.hidden = false;
+    });
+
+    wizard.querySelector("[data-apply-plan]").addEventListener("click", async () => {
+      problem.hidden = true;
+      const response = await send(true);
+      if (!response.ok) {
+        show(problem, await problemText(response));
+        return;
+      }
+      const applied = await response.json();
+      planBox.hidden = true;
+      show(done, "Moved " + applied.plan.length + " partition" + (applied.plan.length === 1 ? "" : "s") + ": "
+        + applied.plan.map((p) => p.topic + "/" + p.partition + " → " + p.newOffset).join(", ") + ".");
+      window.htmx.ajax("GET", "/console/consumer-groups/" + encodeURIComponent(group) + "/position",
+        { target: "#position", swap: "outerHTML" });
+    });
+  }
+
   // ---- Charts -------------------------------------------------------------------------------------------
 
   const CHARTS = {
@@ -183,6 +277,7 @@
     }
     document.querySelectorAll("[data-sign-out]").forEach((b) => b.addEventListener("click", signOut));
     document.querySelectorAll("[data-chart]").forEach(drawChart);
+    document.querySelectorAll("[data-reset-wizard]").forEach(setUpResetWizard);
     document.body.addEventListener("htmx:configRequest", (event) => {
       const bearer = token();
       if (bearer) {
