@@ -3,7 +3,8 @@
 //   CONSOLE_URL          the service, e.g. http://localhost:41234
 //   OPERATOR_USER/_PASSWORD, READER_USER/_PASSWORD   people of the Keycloak realm
 //   PASTED_TOKEN         an access token of the realm (the sign-in page's token form)
-//   RESET_GROUP          a consumer group with committed offsets and no members, on RESET_TOPIC
+//   RESET_GROUP          a consumer group with committed offsets and no members
+//   DEAD_LETTER_TYPE     a type with one dead letter (its rating is not a number); ADMIN_TOKEN registers the fix
 //   SCREENSHOTS          where each page's screenshot goes
 //   CHROMIUM             the browser (default /usr/bin/chromium)
 import { test, after, before } from "node:test";
@@ -165,6 +166,54 @@ test("an operator moves a group's offsets: the plan is shown, confirmed, and the
     assert.equal(partition.committedOffset, plan[`${partition.topic}/${partition.partition}`].after);
   }
   await page.screenshot({ path: join(screenshots, "consumer-group-moved.png"), fullPage: true });
+  assertNoErrorsBut(page, 0);
+});
+
+test("a dead letter is inspected, its schema fixed, redriven from the console, and its event is in the lake", async () => {
+  const page = await freshPage();
+  await signInAtProvider(page, process.env.OPERATOR_USER, process.env.OPERATOR_PASSWORD);
+  const type = process.env.DEAD_LETTER_TYPE;
+  await page.click("nav >> text=Dead letters");
+  await page.waitForURL(base + "/console/dead-letters", { timeout: PATIENCE });
+  await page.fill("[data-testid=dead-letter-filter] input[name=type]", type);
+  await page.selectOption("[data-testid=dead-letter-filter] select[name=status]", "PENDING");
+  await page.click("[data-testid=dead-letter-filter] button[type=submit]");
+  await page.waitForURL(/status=PENDING/, { timeout: PATIENCE });
+  assert.equal(await page.locator("[data-testid=dead-letters] tbody tr").count(), 1);
+  // the bulk redrive says what it would do before doing anything
+  await page.click("[data-bulk-count]");
+  await page.waitForSelector("[data-testid=bulk-count]:visible");
+  assert.match(await page.textContent("[data-testid=bulk-count]"), /^1 pending dead letter match/);
+  await page.screenshot({ path: join(screenshots, "dead-letters.png"), fullPage: true });
+
+  await page.click("[data-testid=dead-letters] tbody tr a");
+  await page.waitForSelector("[data-testid=violations]");
+  assert.match(await page.textContent("[data-testid=violations]"), /\/rating/);
+  assert.match(await page.textContent("[data-testid=payload]"), /"rating": "five"/);
+  assert.match(await page.textContent("[data-testid=headers]"), new RegExp(type.replace(/\./g, "\\.")));
+  assert.equal((await page.textContent("[data-testid=dead-letter-status]")).trim(), "PENDING");
+  await page.screenshot({ path: join(screenshots, "dead-letter.png"), fullPage: true });
+
+  // The fix: a version of the schema that takes the rating as text too (an admin registers it).
+  const fixed = await fetch(`${base}/schemas/${encodeURIComponent(type)}/versions`, {
+    method: "POST",
+    headers: { Authorization: "Bearer " + process.env.ADMIN_TOKEN, "Content-Type": "application/json" },
+    body: JSON.stringify({ type: "object", required: ["rating"], properties: { rating: { type: ["integer", "string"] } } }),
+  });
+  assert.ok(fixed.ok, `registering the fix: ${fixed.status} ${await fixed.text()}`);
+
+  await page.click("[data-redrive]");
+  await page.waitForFunction(() =>
+    document.querySelector("[data-testid=dead-letter-status]")?.textContent.trim().startsWith("REDRIVEN"),
+  null, { timeout: PATIENCE });
+  assert.match(await page.textContent("[data-testid=actions]"), /redrive/i);
+  // The event is in the lake: a reader finds it by its type.
+  const lake = await fetch(`${base}/events?type=${encodeURIComponent(type)}`, {
+    headers: { Authorization: "Bearer " + process.env.PASTED_TOKEN },
+  });
+  const events = (await lake.json()).events;
+  assert.equal(events.length, 1);
+  assert.equal(events[0].data.rating, "five");
   assertNoErrorsBut(page, 0);
 });
 

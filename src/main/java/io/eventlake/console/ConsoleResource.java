@@ -1,6 +1,7 @@
 package io.eventlake.console;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
 
 import jakarta.annotation.security.PermitAll;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -24,12 +26,20 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.eventlake.config.EventLakeConfig;
+import io.eventlake.deadletter.DeadLetterFilter;
+import io.eventlake.deadletter.DeadLetterService;
+import io.eventlake.deadletter.DeadLetterStatus;
+import io.eventlake.deadletter.DeadLetterViews.DeadLetterPage;
+import io.eventlake.envelope.RejectionCode;
 import io.eventlake.error.EventLakeException;
 import io.eventlake.error.ProblemMapper;
 import io.eventlake.offsets.ConsumerGroupService;
 import io.eventlake.offsets.ConsumerGroupViews.GroupDetail;
 import io.eventlake.offsets.ConsumerGroupViews.GroupSummary;
+import io.eventlake.request.QueryParameters;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
 import io.quarkus.qute.CheckedTemplate;
@@ -39,6 +49,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The console's pages and its session. Pages are read with the session cookie ({@link ConsoleSessionMechanism});
@@ -65,6 +76,10 @@ public class ConsoleResource {
         static native TemplateInstance group(Viewer viewer, GroupDetail group);
 
         static native TemplateInstance group$position(Viewer viewer, GroupDetail group);
+
+        static native TemplateInstance deadLetters(Viewer viewer, DeadLetterPage page, DeadLetterQuery query);
+
+        static native TemplateInstance deadLetter(Viewer viewer, DeadLetterInspection deadLetter);
     }
 
     /** What the sign-in page needs to sign in at the identity provider, when one is configured. */
@@ -85,6 +100,12 @@ public class ConsoleResource {
 
     @Inject
     ResourceInfo resource;
+
+    @Inject
+    DeadLetterService deadLetters;
+
+    @Inject
+    ObjectMapper mapper;
 
     @Inject
     EventLakeConfig config;
@@ -132,7 +153,7 @@ public class ConsoleResource {
     @Blocking
     @Operation(hidden = true) // Every consumer group with its status and lag
     public Response groups() {
-        Viewer viewer = operatorOfEveryStream();
+        Viewer viewer = operatorOfEveryStream("Consumer groups");
         return ConsolePages.page(Templates.groups(viewer, consumerGroups.list()), config);
     }
 
@@ -143,7 +164,7 @@ public class ConsoleResource {
     @Blocking
     @Operation(hidden = true) // One group: members, partitions, and the wizard that moves its offsets
     public Response group(@PathParam("group") String group) {
-        Viewer viewer = operatorOfEveryStream();
+        Viewer viewer = operatorOfEveryStream("Consumer groups");
         return ConsolePages.page(Templates.group(viewer, consumerGroups.describe(group)), config);
     }
 
@@ -154,8 +175,59 @@ public class ConsoleResource {
     @Blocking
     @Operation(hidden = true) // The group's members and partitions, as the page refreshes them after a move
     public Response groupPosition(@PathParam("group") String group) {
-        Viewer viewer = operatorOfEveryStream();
+        Viewer viewer = operatorOfEveryStream("Consumer groups");
         return ConsolePages.page(Templates.group$position(viewer, consumerGroups.describe(group)), config);
+    }
+
+    /** The dead-letter list's filter as typed, to show it again in the form and to hand it to a bulk redrive. */
+    public record DeadLetterQuery(String type, String reason, String status, String from, String to) {
+
+        /** The reason codes and statuses the form offers. */
+        public List<String> reasons() {
+            return Arrays.stream(RejectionCode.values()).map(Enum::name).toList();
+        }
+
+        public List<String> statuses() {
+            return Arrays.stream(DeadLetterStatus.values()).map(Enum::name).toList();
+        }
+
+        /** This filter as a query string, for the next page's link. */
+        public String queryString() {
+            StringBuilder query = new StringBuilder();
+            for (String[] pair : new String[][] { { "type", type }, { "reason", reason }, { "status", status },
+                    { "from", from }, { "to", to } }) {
+                if (pair[1] != null && !pair[1].isBlank()) {
+                    query.append('&').append(pair[0]).append('=').append(ConsoleFormats.urlPath(pair[1]));
+                }
+            }
+            return query.toString();
+        }
+    }
+
+    @GET
+    @Path("dead-letters")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(hidden = true) // Dead letters, filtered and paged as GET /dead-letters does
+    public Uni<Response> deadLetters(@QueryParam("type") String type, @QueryParam("reason") String reason,
+            @QueryParam("status") String status, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("after") String after) {
+        Viewer viewer = operatorOfEveryStream("Dead letters");
+        DeadLetterFilter filter = DeadLetterFilter.fromQuery(type, reason, status, from, to);
+        DeadLetterQuery query = new DeadLetterQuery(type, reason, status, from, to);
+        return deadLetters.page(filter, QueryParameters.cursor(after), config.http().defaultPageSize())
+                .map(page -> ConsolePages.page(Templates.deadLetters(viewer, page, query), config));
+    }
+
+    @GET
+    @Path("dead-letters/{id}")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(hidden = true) // One dead letter: original bytes, headers, violations, actions; redrive or discard
+    public Uni<Response> deadLetter(@PathParam("id") String id) {
+        Viewer viewer = operatorOfEveryStream("Dead letters");
+        return deadLetters.get(QueryParameters.id("id", id, "dead letter")).map(detail -> ConsolePages
+                .page(Templates.deadLetter(viewer, DeadLetterInspection.of(detail, mapper)), config));
     }
 
     @GET
@@ -219,9 +291,9 @@ public class ConsoleResource {
         return ConsolePages.status(e.status(), Templates.problem(Viewer.of(caller), e.title(), e.getMessage()), config);
     }
 
-    /** A partner's token (scoped to some streams) sees no consumer groups: they span every stream. */
-    private Viewer operatorOfEveryStream() {
-        caller.streams().requireUnrestricted("Consumer groups");
+    /** A partner's token (scoped to some streams) sees no consumer groups or dead letters: they span every stream. */
+    private Viewer operatorOfEveryStream(String what) {
+        caller.streams().requireUnrestricted(what);
         return Viewer.of(caller);
     }
 

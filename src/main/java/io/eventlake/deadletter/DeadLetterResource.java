@@ -1,8 +1,5 @@
 package io.eventlake.deadletter;
 
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -25,11 +22,9 @@ import io.eventlake.deadletter.DeadLetterViews.BulkRedriveResult;
 import io.eventlake.deadletter.DeadLetterViews.DeadLetterDetail;
 import io.eventlake.deadletter.DeadLetterViews.DeadLetterPage;
 import io.eventlake.deadletter.DeadLetterViews.RedriveResult;
-import io.eventlake.envelope.RejectionCode;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.Violation;
 import io.eventlake.request.QueryParameters;
-import io.eventlake.request.RequestValues;
 import io.eventlake.schema.SchemaViolationException;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
@@ -59,7 +54,7 @@ public class DeadLetterResource {
             @QueryParam("status") String status, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("after") String after, @QueryParam("limit") String limit) {
         caller.streams().requireUnrestricted("Dead letters");
-        DeadLetterFilter filter = filter(type, reason, status, from, to, "parameter");
+        DeadLetterFilter filter = DeadLetterFilter.fromQuery(type, reason, status, from, to);
         return deadLetters.page(filter, QueryParameters.cursor(after),
                 QueryParameters.pageSize(limit, config.http().defaultPageSize(), config.http().maxPageSize()));
     }
@@ -105,7 +100,7 @@ public class DeadLetterResource {
     public Uni<BulkRedriveResult> redriveAll(BulkRedriveRequest request) {
         caller.streams().requireUnrestricted("Dead letters");
         BulkRedriveRequest r = request == null ? new BulkRedriveRequest(null, null, null, null, null, false) : request;
-        DeadLetterFilter filter = filter(r.type(), r.reason(), r.status(), r.from(), r.to(), "pointer");
+        DeadLetterFilter filter = DeadLetterFilter.fromBody(r.type(), r.reason(), r.status(), r.from(), r.to());
         if (filter.status() != null && !filter.status().equals("PENDING") && !filter.status().equals("REDRIVING")) {
             throw new InvalidRequestException(
                     Violation.atPointer("/status", "only PENDING or REDRIVING dead letters can be redriven"));
@@ -121,34 +116,6 @@ public class DeadLetterResource {
     public Uni<DeadLetterDetail> discard(@PathParam("id") String id) {
         caller.streams().requireUnrestricted("Dead letters");
         return deadLetters.discard(id(id), caller.name());
-    }
-
-    private static DeadLetterFilter filter(String type, String reason, String status, String from, String to, String kind) {
-        String reasonCode = QueryParameters.optional(reason);
-        if (reasonCode != null && Arrays.stream(RejectionCode.values()).noneMatch(c -> c.name().equals(reasonCode))) {
-            throw problem(kind, "reason", "must be one of " + Arrays.toString(RejectionCode.values()));
-        }
-        String statusName = QueryParameters.optional(status);
-        if (statusName != null && Arrays.stream(DeadLetterStatus.values()).noneMatch(s -> s.name().equals(statusName))) {
-            throw problem(kind, "status", "must be one of " + Arrays.toString(DeadLetterStatus.values()));
-        }
-        List<Violation> problems = new ArrayList<>();
-        OffsetDateTime fromTime = RequestValues.time(place(kind, "from"), from, problems);
-        OffsetDateTime toTime = RequestValues.time(place(kind, "to"), to, problems);
-        RequestValues.inOrder(fromTime, toTime, place(kind, "to"), problems);
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems.get(0));
-        }
-        return new DeadLetterFilter(QueryParameters.optional(type), reasonCode, statusName, fromTime, toTime);
-    }
-
-    /** Where a filter value is: a query parameter, or a field of the bulk-redrive body. */
-    private static Violation place(String kind, String name) {
-        return "parameter".equals(kind) ? Violation.atParameter(name, "") : Violation.atPointer("/" + name, "");
-    }
-
-    private static InvalidRequestException problem(String kind, String name, String message) {
-        return new InvalidRequestException(place(kind, name).withMessage(message));
     }
 
     private static long id(String id) {

@@ -1,11 +1,17 @@
 package io.eventlake.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -40,6 +46,7 @@ class ConsoleBrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String REALM = "console";
     private static final String CLIENT = "event-lake-console";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static EmbeddedKafkaBroker broker;
     private static KafkaTestClient kafka;
@@ -61,6 +68,7 @@ class ConsoleBrowserIT {
         keycloak.createUser(REALM, "olivia", "olivia-password", List.of(Roles.OPERATOR));
         keycloak.createUser(REALM, "rita", "rita-password", List.of(Roles.READER));
         keycloak.createClient(REALM, "reporting", "reader-secret", "event-lake", List.of(Roles.READER), Map.of());
+        keycloak.createClient(REALM, "platform-admin", "admin-secret", "event-lake", List.of(Roles.ADMIN), Map.of());
         service = PackagedService.start("console", Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "mp.jwt.verify.publickey.location", keycloak.jwksUrl(REALM),
@@ -101,6 +109,19 @@ class ConsoleBrowserIT {
             records.add(new ProducerRecord<>(resetTopic, i % 2, null, ("record-" + i).getBytes(StandardCharsets.UTF_8)));
         }
         kafka.sendAll(records);
+        // A dead letter: a review whose rating the registered schema (v1) wants as a number.
+        String admin = keycloak.clientToken(REALM, "platform-admin", "admin-secret");
+        String ratedType = stream + ".rated";
+        HttpResponse<String> registered = call("POST", "/schemas/" + ratedType + "/versions", admin, """
+                {"type": "object", "required": ["rating"], "properties": {"rating": {"type": "integer"}}}""");
+        assertThat(registered.statusCode()).as(registered.body()).isBetween(200, 201);
+        ProducerRecord<byte[], byte[]> review = new ProducerRecord<>("ingest." + stream,
+                "Review-1".getBytes(StandardCharsets.UTF_8),
+                "{\"id\": 1, \"rating\": \"five\"}".getBytes(StandardCharsets.UTF_8));
+        review.headers().add("event-type", ratedType.getBytes(StandardCharsets.UTF_8));
+        kafka.send(review);
+        await().atMost(Duration.ofSeconds(60)).until(() -> call("GET", "/dead-letters?type=" + ratedType, admin, null)
+                .body().contains("SCHEMA_VIOLATION"));
         kafka.admin().alterConsumerGroupOffsets(resetGroup, Map.of(new TopicPartition(resetTopic, 0),
                 new OffsetAndMetadata(7), new TopicPartition(resetTopic, 1), new OffsetAndMetadata(4))).all().get();
         AtomicLong published = new AtomicLong();
@@ -126,10 +147,12 @@ class ConsoleBrowserIT {
                     "SCREENSHOTS", screenshots.toString(),
                     "CHROMIUM", CHROMIUM.toString()));
             browserTests.environment().put("RESET_GROUP", resetGroup);
+            browserTests.environment().put("DEAD_LETTER_TYPE", ratedType);
+            browserTests.environment().put("ADMIN_TOKEN", admin);
             int exit = waitFor(browserTests.start());
             String log = Files.readString(output);
             assertThat(exit).as("the browser tests (%s):%n%s", output, log).isZero();
-            assertThat(log).as(log).contains("# pass 4").contains("# fail 0");
+            assertThat(log).as(log).contains("# pass 5").contains("# fail 0");
         } finally {
             producer.shutdownNow();
         }
@@ -137,6 +160,14 @@ class ConsoleBrowserIT {
         assertThat(screenshots.resolve("overview.png")).isNotEmptyFile();
         assertThat(screenshots.resolve("overview-reader.png")).isNotEmptyFile();
         assertThat(screenshots.resolve("consumer-group-plan.png")).isNotEmptyFile();
+    }
+
+    private static HttpResponse<String> call(String method, String path, String token, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(consoleUrl() + path))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30));
+        request = json == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
+                : request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static int waitFor(Process process) throws InterruptedException {

@@ -228,6 +228,70 @@
     });
   }
 
+  // ---- Dead letters ----------------------------------------------------------------------------------------
+
+  /** Bulk redrive: first the API's dry run says how many would go, then the same filter executed. */
+  function setUpBulkRedrive(section) {
+    const problem = section.querySelector("[data-bulk-problem]");
+    const confirmBox = section.querySelector("[data-bulk-confirm]");
+    const done = section.querySelector("[data-bulk-done]");
+    const filter = {};
+    for (const name of ["type", "reason", "status", "from", "to"]) {
+      if (section.dataset[name]) {
+        filter[name] = section.dataset[name];
+      }
+    }
+    async function send(execute) {
+      return api("/dead-letters/redrive", { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(Object.assign({ execute }, filter)) });
+    }
+    section.querySelector("[data-bulk-count]").addEventListener("click", async () => {
+      problem.hidden = true;
+      done.hidden = true;
+      const response = await send(false);
+      if (!response.ok) {
+        show(problem, await problemText(response));
+        return;
+      }
+      const dryRun = await response.json();
+      confirmBox.querySelector("[data-testid=bulk-count]").textContent = dryRun.matched + " pending dead letter"
+        + (dryRun.matched === 1 ? "" : "s") + " match this filter and would be redriven.";
+      confirmBox.querySelector("[data-bulk-execute]").disabled = dryRun.matched === 0;
+      confirmBox.hidden = false;
+    });
+    section.querySelector("[data-bulk-execute]").addEventListener("click", async () => {
+      const response = await send(true);
+      confirmBox.hidden = true;
+      if (!response.ok) {
+        show(problem, await problemText(response));
+        return;
+      }
+      const result = await response.json();
+      show(done, "Redriven " + result.redriven + ", still invalid " + result.stillInvalid + ", already in the lake "
+        + result.duplicates + ".");
+    });
+  }
+
+  /** One dead letter: redrive, or discard after a confirmation; the page then shows its new state. */
+  function setUpDeadLetterActions(section) {
+    const id = section.dataset.id;
+    const problem = section.querySelector("[data-action-problem]");
+    async function act(action) {
+      problem.hidden = true;
+      const response = await api("/dead-letters/" + encodeURIComponent(id) + "/" + action, { method: "POST" });
+      if (!response.ok) {
+        show(problem, await problemText(response));
+        return;
+      }
+      window.location.reload();
+    }
+    section.querySelector("[data-redrive]").addEventListener("click", () => act("redrive"));
+    section.querySelector("[data-discard]").addEventListener("click", () => {
+      section.querySelector("[data-discard-confirm]").hidden = false;
+    });
+    section.querySelector("[data-discard-execute]").addEventListener("click", () => act("discard"));
+  }
+
   // ---- Charts -------------------------------------------------------------------------------------------
 
   const CHARTS = {
@@ -278,6 +342,8 @@
     document.querySelectorAll("[data-sign-out]").forEach((b) => b.addEventListener("click", signOut));
     document.querySelectorAll("[data-chart]").forEach(drawChart);
     document.querySelectorAll("[data-reset-wizard]").forEach(setUpResetWizard);
+    document.querySelectorAll("[data-bulk-redrive]").forEach(setUpBulkRedrive);
+    document.querySelectorAll("[data-dead-letter-actions]").forEach(setUpDeadLetterActions);
     document.body.addEventListener("htmx:configRequest", (event) => {
       const bearer = token();
       if (bearer) {
