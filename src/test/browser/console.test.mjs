@@ -4,6 +4,7 @@
 //   OPERATOR_USER/_PASSWORD, READER_USER/_PASSWORD   people of the Keycloak realm
 //   PASTED_TOKEN         an access token of the realm (the sign-in page's token form)
 //   RESET_GROUP          a consumer group with committed offsets and no members
+//   STREAM               the stream whose events are being published while the tests run
 //   DEAD_LETTER_TYPE     a type with one dead letter (its rating is not a number); ADMIN_TOKEN registers the fix
 //   SCREENSHOTS          where each page's screenshot goes
 //   CHROMIUM             the browser (default /usr/bin/chromium)
@@ -214,6 +215,39 @@ test("a dead letter is inspected, its schema fixed, redriven from the console, a
   const events = (await lake.json()).events;
   assert.equal(events.length, 1);
   assert.equal(events[0].data.rating, "five");
+  assertNoErrorsBut(page, 0);
+});
+
+test("a replay is reviewed, started from the form, and its progress bar reaches 100% live", async () => {
+  const page = await freshPage();
+  await signInAtProvider(page, process.env.OPERATOR_USER, process.env.OPERATOR_PASSWORD);
+  await page.click("nav >> text=Replays");
+  await page.waitForURL(base + "/console/replays", { timeout: PATIENCE });
+  const target = "replay." + process.env.STREAM + ".console";
+  await page.fill("[data-replay-form] input[name=streams]", process.env.STREAM);
+  await page.fill("[data-replay-form] input[name=targetTopic]", target);
+  await page.fill("[data-replay-form] input[name=eventsPerSecond]", "200");
+  await page.click("[data-replay-form] button[type=submit]");
+  // what will happen, before it happens
+  assert.match(await page.textContent("[data-testid=replay-review]"), new RegExp(`sent to the topic ${target.replace(/\./g, "\\.")} at 200 events/s`));
+  await page.click("[data-replay-start]");
+  await page.waitForURL(/\/console\/replays\/\d+$/, { timeout: PATIENCE });
+  const url = page.url();
+  // The page is not reloaded: the progress arrives over server-sent events.
+  await page.waitForFunction(() => document.querySelector("[data-testid=replay-state]")?.textContent === "SUCCEEDED",
+    null, { timeout: PATIENCE * 2 });
+  assert.equal(page.url(), url);
+  assert.equal(await page.textContent("[data-testid=replay-percent]"), "100");
+  assert.equal(await page.getAttribute("[data-testid=replay-bar]", "value"), "100");
+  // an ended job offers no cancel
+  await page.waitForSelector("[data-replay-cancel]", { state: "detached", timeout: PATIENCE });
+  await page.screenshot({ path: join(screenshots, "replay.png"), fullPage: true });
+  const job = await page.evaluate(async (path) => (await window.eventLakeConsole.api(path)).json(),
+    "/replays/" + url.split("/").pop());
+  assert.equal(job.state, "SUCCEEDED");
+  assert.ok(job.sent > 0 && job.sent === job.totalExpected, JSON.stringify(job));
+  await page.goto(base + "/console/replays");
+  assert.match(await page.textContent("[data-testid=replays]"), new RegExp(target.replace(/\./g, "\\.")));
   assertNoErrorsBut(page, 0);
 });
 

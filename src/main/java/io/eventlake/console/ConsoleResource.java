@@ -1,6 +1,7 @@
 package io.eventlake.console;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -15,12 +16,15 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -39,9 +43,14 @@ import io.eventlake.error.ProblemMapper;
 import io.eventlake.offsets.ConsumerGroupService;
 import io.eventlake.offsets.ConsumerGroupViews.GroupDetail;
 import io.eventlake.offsets.ConsumerGroupViews.GroupSummary;
+import io.eventlake.replay.ReplayJob;
+import io.eventlake.replay.ReplayService;
 import io.eventlake.request.QueryParameters;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
+import io.eventlake.security.StreamScope;
+import io.eventlake.subscriptions.Subscription;
+import io.eventlake.subscriptions.SubscriptionService;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
@@ -49,7 +58,9 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * The console's pages and its session. Pages are read with the session cookie ({@link ConsoleSessionMechanism});
@@ -60,6 +71,14 @@ import io.smallrye.mutiny.Uni;
 @Path(ConsoleSessionMechanism.PATH)
 @RolesAllowed({ Roles.READER, Roles.OPERATOR })
 public class ConsoleResource {
+
+    /** The replay jobs the replays page lists at most (the newest). */
+    static final int REPLAYS_LISTED = 50;
+
+    /** How often a running job's progress is sent to its page. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @CheckedTemplate(basePath = "console")
     static class Templates {
@@ -80,6 +99,12 @@ public class ConsoleResource {
         static native TemplateInstance deadLetters(Viewer viewer, DeadLetterPage page, DeadLetterQuery query);
 
         static native TemplateInstance deadLetter(Viewer viewer, DeadLetterInspection deadLetter);
+
+        static native TemplateInstance replays(Viewer viewer, List<ReplayJob> jobs, List<Subscription> subscriptions);
+
+        static native TemplateInstance replay(Viewer viewer, ReplayJob job);
+
+        static native TemplateInstance replay$progress(ReplayJob job);
     }
 
     /** What the sign-in page needs to sign in at the identity provider, when one is configured. */
@@ -106,6 +131,15 @@ public class ConsoleResource {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    ReplayService replays;
+
+    @Inject
+    SubscriptionService subscriptions;
+
+    @Inject
+    Vertx vertx;
 
     @Inject
     EventLakeConfig config;
@@ -228,6 +262,61 @@ public class ConsoleResource {
         Viewer viewer = operatorOfEveryStream("Dead letters");
         return deadLetters.get(QueryParameters.id("id", id, "dead letter")).map(detail -> ConsolePages
                 .page(Templates.deadLetter(viewer, DeadLetterInspection.of(detail, mapper)), config));
+    }
+
+    @GET
+    @Path("replays")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Roles.OPERATOR)
+    @Blocking
+    @Operation(hidden = true) // Replay jobs with their progress, the form that starts one, and the subscriptions
+    public Response replays() {
+        Viewer viewer = Viewer.of(caller);
+        StreamScope scope = caller.streams();
+        List<ReplayJob> jobs = replays.list(REPLAYS_LISTED).await().atMost(WAIT).stream()
+                .filter(job -> scope.permitsAll(job.streams())).toList();
+        List<Subscription> subscribed = subscriptions.list().stream().filter(s -> scope.permitsAll(s.streams())).toList();
+        return ConsolePages.page(Templates.replays(viewer, jobs, subscribed), config);
+    }
+
+    @GET
+    @Path("replays/{id}")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(hidden = true) // One replay job, its progress live, and its cancel
+    public Uni<Response> replay(@PathParam("id") String id) {
+        Viewer viewer = Viewer.of(caller);
+        return visibleReplay(id).map(job -> ConsolePages.page(Templates.replay(viewer, job), config));
+    }
+
+    /**
+     * A job's progress as server-sent events: its progress fragment every second while it runs, then the last
+     * one and an event named {@code done}, on which the page closes the stream (htmx's {@code sse-close}).
+     */
+    @GET
+    @Path("replays/{id}/progress")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(hidden = true) // A replay's progress, live
+    public Multi<OutboundSseEvent> replayProgress(@PathParam("id") String id, @Context Sse sse) {
+        long jobId = QueryParameters.id("id", id, "replay");
+        return visibleReplay(id).onItem().transformToMulti(first -> Multi.createFrom().<OutboundSseEvent> emitter(emitter -> {
+            long timer = vertx.setPeriodic(0, PROGRESS_INTERVAL.toMillis(), tick -> replays.get(jobId).subscribe().with(job -> {
+                // one line of data: a fragment's line breaks would each need their own "data:" field
+                String fragment = Templates.replay$progress(job).render().replace('\n', ' ');
+                emitter.emit(sse.newEventBuilder().name("message").data(fragment).build());
+                if (!job.state().active()) {
+                    emitter.emit(sse.newEventBuilder().name("done").data(job.state().name()).build());
+                    emitter.complete();
+                }
+            }, emitter::fail));
+            emitter.onTermination(() -> vertx.cancelTimer(timer));
+        }));
+    }
+
+    private Uni<ReplayJob> visibleReplay(String id) {
+        StreamScope scope = caller.streams();
+        return replays.get(QueryParameters.id("id", id, "replay")).invoke(job -> scope.requireAll(job.streams()));
     }
 
     @GET

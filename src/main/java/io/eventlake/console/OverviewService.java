@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import io.eventlake.offsets.ConsumerGroupService;
 import io.eventlake.replay.ReplayJob;
 import io.eventlake.replay.ReplayService;
-import io.eventlake.replay.ReplayState;
 
 /** Puts the overview together from the meters' samples and the services the API uses. Blocking: call it off the event loop. */
 @ApplicationScoped
@@ -35,7 +34,7 @@ public class OverviewService {
             return new Overview(latest, sampler.pendingDeadLetters(), List.of(), List.of());
         }
         List<ReplayJob> unfinished = replays.list(100).await().atMost(WAIT).stream()
-                .filter(job -> job.state() == ReplayState.PENDING || job.state() == ReplayState.RUNNING)
+                .filter(job -> job.state().active())
                 .limit(REPLAYS_SHOWN).toList();
         return new Overview(latest, sampler.pendingDeadLetters(), groups.list(), unfinished);
     }

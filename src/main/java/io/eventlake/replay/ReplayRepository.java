@@ -184,9 +184,13 @@ public class ReplayRepository {
     }
 
     public Uni<Void> finish(long id, String owner, ReplayState state, String error) {
+        // The total counted at the start is an estimate: an ingest transaction that took its seq before the job's
+        // end position but committed after the count is sent too (nothing is lost), so a job that went through
+        // ends with the exact figure, what it sent, and its progress reads 100%.
         return pool.preparedQuery("""
                 update replay_job set state = $3, error = $4, owner = null, lease_until = null, updated_at = now(),
-                       finished_at = now()
+                       finished_at = now(),
+                       total_expected = case when $3 = 'SUCCEEDED' then sent else total_expected end
                 where id = $1 and owner = $2 and state = 'RUNNING'
                 """).execute(Tuple.of(id, owner, state.name(), error)).replaceWithVoid();
     }

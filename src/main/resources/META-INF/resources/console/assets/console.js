@@ -292,6 +292,75 @@
     section.querySelector("[data-discard-execute]").addEventListener("click", () => act("discard"));
   }
 
+  // ---- Replays ---------------------------------------------------------------------------------------------
+
+  function list(text) {
+    return text.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  }
+
+  /** Review, then start: the review says what will be sent where, and a topic that exists already is shared. */
+  function setUpReplayForm(section) {
+    const form = section.querySelector("[data-replay-form]");
+    const review = section.querySelector("[data-replay-review]");
+    const problem = section.querySelector("[data-replay-problem]");
+    let request = null;
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      problem.hidden = true;
+      const f = form.elements;
+      request = { source: f.source.value, streams: list(f.streams.value), targetTopic: f.targetTopic.value.trim() };
+      if (list(f.types.value).length) request.types = list(f.types.value);
+      if (list(f.keys.value).length) request.keys = list(f.keys.value);
+      if (f.from.value.trim()) request.from = f.from.value.trim();
+      if (f.to.value.trim()) request.to = f.to.value.trim();
+      if (f.eventsPerSecond.value) request.eventsPerSecond = Number(f.eventsPerSecond.value);
+      review.querySelector("[data-testid=replay-review]").textContent = "The " + request.source + " of "
+        + request.streams.join(", ") + (request.types ? " (types " + request.types.join(", ") + ")" : "")
+        + (request.keys ? " (keys " + request.keys.join(", ") + ")" : "")
+        + (request.from || request.to ? " between " + (request.from || "the start") + " and " + (request.to || "now") : "")
+        + " will be sent to the topic " + request.targetTopic
+        + (request.eventsPerSecond ? " at " + request.eventsPerSecond + " events/s" : " as fast as it can")
+        + ". If that topic exists, every consumer of it receives these events.";
+      review.hidden = false;
+    });
+
+    section.querySelector("[data-replay-start]").addEventListener("click", async () => {
+      const response = await api("/replays", { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(request) });
+      if (!response.ok) {
+        review.hidden = true;
+        show(problem, await problemText(response));
+        return;
+      }
+      const job = await response.json();
+      window.location.assign("/console/replays/" + job.id);
+    });
+  }
+
+  /** Cancel after a confirmation; gone once the job has ended (its progress stream says "done"). */
+  function setUpReplayCancel() {
+    document.body.addEventListener("htmx:sseClose", () => {
+      document.querySelectorAll("[data-replay-cancel]").forEach((section) => section.remove());
+    });
+    document.addEventListener("click", async (event) => {
+      const section = event.target.closest("[data-replay-cancel]");
+      if (!section) {
+        return;
+      }
+      if (event.target.closest("[data-cancel]")) {
+        section.querySelector("[data-cancel-confirm]").hidden = false;
+      } else if (event.target.closest("[data-cancel-execute]")) {
+        const response = await api("/replays/" + encodeURIComponent(section.dataset.id), { method: "DELETE" });
+        if (!response.ok) {
+          show(section.querySelector("[data-cancel-problem]"), await problemText(response));
+          return;
+        }
+        window.location.reload();
+      }
+    });
+  }
+
   // ---- Charts -------------------------------------------------------------------------------------------
 
   const CHARTS = {
@@ -344,6 +413,8 @@
     document.querySelectorAll("[data-reset-wizard]").forEach(setUpResetWizard);
     document.querySelectorAll("[data-bulk-redrive]").forEach(setUpBulkRedrive);
     document.querySelectorAll("[data-dead-letter-actions]").forEach(setUpDeadLetterActions);
+    document.querySelectorAll("[data-replay-form-section]").forEach(setUpReplayForm);
+    setUpReplayCancel();
     document.body.addEventListener("htmx:configRequest", (event) => {
       const bearer = token();
       if (bearer) {
