@@ -266,6 +266,25 @@ test("a reader sees the figures but none of an operator's parts", async () => {
   assert.equal(await page.locator("[data-apply-plan], [data-plan-form]").count(), 0);
   await page.goto(base + "/console");
   await page.screenshot({ path: join(screenshots, "overview-reader.png"), fullPage: true });
+
+  // A key's current state and its whole history, superseded and deleting events marked.
+  await page.click("nav >> text=Streams");
+  await page.waitForURL(base + "/console/streams", { timeout: PATIENCE });
+  await page.selectOption("[data-testid=key-lookup] select[name=stream]", process.env.STREAM);
+  await page.fill("[data-testid=key-lookup] input[name=key]", "Villa-1");
+  await page.click("[data-testid=key-lookup] button[type=submit]");
+  await page.waitForSelector("[data-testid=timeline]");
+  assert.deepEqual(await page.$$eval("[data-testid=timeline] [data-mark]", (marks) => marks.map((m) => m.dataset.mark)),
+    ["SUPERSEDED", "SUPERSEDED", "LATEST"]);
+  assert.match(await page.textContent("[data-testid=key-state]"), /^Live/);
+  assert.match(await page.textContent("[data-testid=key-data]"), /"version": ?3/);
+  await page.screenshot({ path: join(screenshots, "streams-key.png"), fullPage: true });
+  await page.fill("[data-testid=key-lookup] input[name=key]", "Villa-2");
+  await page.click("[data-testid=key-lookup] button[type=submit]");
+  await page.waitForURL(/key=Villa-2/, { timeout: PATIENCE });
+  assert.deepEqual(await page.$$eval("[data-testid=timeline] [data-mark]", (marks) => marks.map((m) => m.dataset.mark)),
+    ["SUPERSEDED", "DELETED"]);
+  assert.match(await page.textContent("[data-testid=key-state]"), /was deleted by event/);
   // What the page does not offer the API refuses anyway, with the reader's own token.
   const refused = await page.evaluate(async () => {
     const response = await window.eventLakeConsole.api("/consumer-groups");

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -39,7 +40,10 @@ import io.eventlake.deadletter.DeadLetterStatus;
 import io.eventlake.deadletter.DeadLetterViews.DeadLetterPage;
 import io.eventlake.envelope.RejectionCode;
 import io.eventlake.error.EventLakeException;
+import io.eventlake.error.NotFoundException;
 import io.eventlake.error.ProblemMapper;
+import io.eventlake.lake.EventQuery;
+import io.eventlake.lake.LakeQueryService;
 import io.eventlake.offsets.ConsumerGroupService;
 import io.eventlake.offsets.ConsumerGroupViews.GroupDetail;
 import io.eventlake.offsets.ConsumerGroupViews.GroupSummary;
@@ -49,6 +53,8 @@ import io.eventlake.request.QueryParameters;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
 import io.eventlake.security.StreamScope;
+import io.eventlake.streams.StreamService;
+import io.eventlake.streams.StreamViews.StreamSummary;
 import io.eventlake.subscriptions.Subscription;
 import io.eventlake.subscriptions.SubscriptionService;
 import io.quarkus.qute.CheckedTemplate;
@@ -74,6 +80,9 @@ public class ConsoleResource {
 
     /** The replay jobs the replays page lists at most (the newest). */
     static final int REPLAYS_LISTED = 50;
+
+    /** The events of a key's history the streams page shows at most (the oldest first). */
+    static final int KEY_HISTORY_SHOWN = 200;
 
     /** How often a running job's progress is sent to its page. */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
@@ -101,6 +110,8 @@ public class ConsoleResource {
         static native TemplateInstance deadLetter(Viewer viewer, DeadLetterInspection deadLetter);
 
         static native TemplateInstance replays(Viewer viewer, List<ReplayJob> jobs, List<Subscription> subscriptions);
+
+        static native TemplateInstance streams(Viewer viewer, List<StreamSummary> streams, KeyHistory lookup);
 
         static native TemplateInstance replay(Viewer viewer, ReplayJob job);
 
@@ -140,6 +151,12 @@ public class ConsoleResource {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    StreamService streamService;
+
+    @Inject
+    LakeQueryService lake;
 
     @Inject
     EventLakeConfig config;
@@ -262,6 +279,31 @@ public class ConsoleResource {
         Viewer viewer = operatorOfEveryStream("Dead letters");
         return deadLetters.get(QueryParameters.id("id", id, "dead letter")).map(detail -> ConsolePages
                 .page(Templates.deadLetter(viewer, DeadLetterInspection.of(detail, mapper)), config));
+    }
+
+    @GET
+    @Path("streams")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Roles.READER)
+    @Operation(hidden = true) // Every stream's live and deleted keys; a key's current state and its whole history
+    public Uni<Response> streams(@QueryParam("stream") String stream, @QueryParam("key") String key) {
+        Viewer viewer = Viewer.of(caller);
+        StreamScope scope = caller.streams();
+        Uni<List<StreamSummary>> listed = streamService.streams()
+                .map(all -> all.stream().filter(summary -> scope.permits(summary.stream())).toList());
+        String wanted = QueryParameters.optional(stream);
+        String wantedKey = QueryParameters.optional(key);
+        if (wanted == null || wantedKey == null) {
+            return listed.map(all -> ConsolePages.page(Templates.streams(viewer, all, null), config));
+        }
+        scope.require(wanted);
+        Uni<KeyHistory> lookup = lake.page(new EventQuery(null, wantedKey, null, null, Set.of(wanted), 0, KEY_HISTORY_SHOWN))
+                .flatMap(page -> streamService.key(wanted, wantedKey)
+                        .map(state -> KeyHistory.of(wanted, wantedKey, state, null, page.events(), page.hasMore()))
+                        .onFailure(NotFoundException.class).recoverWithItem(gone -> KeyHistory.of(wanted, wantedKey, null,
+                                gone.getMessage(), page.events(), page.hasMore())));
+        return Uni.combine().all().unis(listed, lookup)
+                .asTuple().map(both -> ConsolePages.page(Templates.streams(viewer, both.getItem1(), both.getItem2()), config));
     }
 
     @GET

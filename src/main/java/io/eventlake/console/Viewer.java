@@ -20,6 +20,11 @@ public record Viewer(String name, Set<String> roles, boolean unrestricted) {
         return roles.contains(Roles.OPERATOR);
     }
 
+    /** Reads the lake: streams, keys and their history, schemas. */
+    public boolean reader() {
+        return roles.contains(Roles.READER);
+    }
+
     /** Sees the audit trail and registers schemas. */
     public boolean admin() {
         return roles.contains(Roles.ADMIN);

@@ -22,7 +22,7 @@ public class LakeEventRepository {
 
     private static final String COLUMNS = """
             select seq, event_id, source, type, stream, event_key, event_time, content_type, data_schema, ingested_at,
-                   schema_version, data::text
+                   schema_version, data::text, superseded, tombstone
             from lake_event
             """;
 
@@ -92,7 +92,8 @@ public class LakeEventRepository {
         for (Row row : rows) {
             events.add(new LakeEvent(row.getLong(0), row.getString(1), row.getString(2), row.getString(3),
                     row.getString(4), row.getString(5), row.getOffsetDateTime(6), row.getString(7), row.getString(8),
-                    row.getOffsetDateTime(9), row.getInteger(10), row.getString(11)));
+                    row.getOffsetDateTime(9), row.getInteger(10), row.getString(11), row.getBoolean(12),
+                    row.getBoolean(13)));
         }
         return events;
     }

@@ -113,6 +113,14 @@ class ConsoleBrowserIT {
             records.add(new ProducerRecord<>(resetTopic, i % 2, null, ("record-" + i).getBytes(StandardCharsets.UTF_8)));
         }
         kafka.sendAll(records);
+        // Two keys with a history: Villa-1 updated three times, Villa-2 created and then deleted.
+        List<ProducerRecord<byte[], byte[]>> villas = new java.util.ArrayList<>();
+        for (int version = 1; version <= 3; version++) {
+            villas.add(typed(stream, "Villa-1", stream + ".updated", Fixtures.rental(1001, version)));
+        }
+        villas.add(typed(stream, "Villa-2", stream + ".updated", Fixtures.rental(1002, 1)));
+        villas.add(typed(stream, "Villa-2", stream + ".deleted", "{\"id\": 1002}"));
+        kafka.sendAll(villas);
         // A dead letter: a review whose rating the registered schema (v1) wants as a number.
         String admin = keycloak.clientToken(REALM, "platform-admin", "admin-secret");
         String ratedType = stream + ".rated";
@@ -165,6 +173,13 @@ class ConsoleBrowserIT {
         assertThat(screenshots.resolve("overview.png")).isNotEmptyFile();
         assertThat(screenshots.resolve("overview-reader.png")).isNotEmptyFile();
         assertThat(screenshots.resolve("consumer-group-plan.png")).isNotEmptyFile();
+    }
+
+    private static ProducerRecord<byte[], byte[]> typed(String stream, String key, String type, String json) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>("ingest." + stream, key.getBytes(StandardCharsets.UTF_8),
+                json.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("event-type", type.getBytes(StandardCharsets.UTF_8));
+        return record;
     }
 
     private static HttpResponse<String> call(String method, String path, String token, String json) throws Exception {
