@@ -251,6 +251,36 @@ test("a replay is reviewed, started from the form, and its progress bar reaches 
   assertNoErrorsBut(page, 0);
 });
 
+test("a reader compares two schema versions, sees what breaks, and tries events in the sandbox", async () => {
+  const page = await freshPage();
+  await signInAtProvider(page, process.env.READER_USER, process.env.READER_PASSWORD);
+  const type = process.env.DEAD_LETTER_TYPE;
+  await page.click("nav >> text=Schemas");
+  await page.waitForURL(base + "/console/schemas", { timeout: PATIENCE });
+  await page.click(`[data-testid=schema-types] >> text=${type}`);
+  await page.waitForSelector("[data-testid=diff]");
+  assert.equal(await page.locator("[data-testid=versions] tbody tr").count(), 2);
+  // v2 takes a text rating too: nothing written with v1 breaks (BACKWARD holds), a v1 reader refuses v2's text.
+  assert.equal(await page.locator("[data-testid=backward-breaks]").count(), 0);
+  assert.match(await page.textContent("[data-testid=forward-breaks]"), /\/rating/);
+  assert.ok(await page.locator("[data-testid=diff] tr.diff-CHANGED").count() >= 1);
+  // a reader may not change the level: the form is not offered
+  assert.equal(await page.locator("[data-compatibility-form]").count(), 0);
+  await page.screenshot({ path: join(screenshots, "schema-diff.png"), fullPage: true });
+
+  await page.selectOption("[data-sandbox-form] select[name=version]", "1");
+  await page.fill("[data-sandbox-form] textarea", JSON.stringify({ rating: "five" }));
+  await page.click("[data-sandbox-form] button[type=submit]");
+  await page.waitForSelector("[data-testid=sandbox-verdict]:not([hidden])");
+  assert.match(await page.textContent("[data-testid=sandbox-verdict]"), /^Invalid under version 1/);
+  assert.match(await page.textContent("[data-testid=sandbox-violations]"), /\/rating/);
+  await page.selectOption("[data-sandbox-form] select[name=version]", "");
+  await page.click("[data-sandbox-form] button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("[data-testid=sandbox-verdict]").textContent.startsWith("Valid"));
+  assert.equal(await page.textContent("[data-testid=sandbox-verdict]"), "Valid under version 2.");
+  assertNoErrorsBut(page, 0);
+});
+
 test("a reader sees the figures but none of an operator's parts", async () => {
   const page = await freshPage();
   await signInAtProvider(page, process.env.READER_USER, process.env.READER_PASSWORD);

@@ -42,6 +42,7 @@ import io.eventlake.envelope.RejectionCode;
 import io.eventlake.error.EventLakeException;
 import io.eventlake.error.NotFoundException;
 import io.eventlake.error.ProblemMapper;
+import io.eventlake.event.StreamNaming;
 import io.eventlake.lake.EventQuery;
 import io.eventlake.lake.LakeQueryService;
 import io.eventlake.offsets.ConsumerGroupService;
@@ -50,6 +51,9 @@ import io.eventlake.offsets.ConsumerGroupViews.GroupSummary;
 import io.eventlake.replay.ReplayJob;
 import io.eventlake.replay.ReplayService;
 import io.eventlake.request.QueryParameters;
+import io.eventlake.schema.SchemaComparison;
+import io.eventlake.schema.SchemaRegistryService;
+import io.eventlake.schema.SchemaViews.TypeSummary;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
 import io.eventlake.security.StreamScope;
@@ -113,6 +117,10 @@ public class ConsoleResource {
 
         static native TemplateInstance streams(Viewer viewer, List<StreamSummary> streams, KeyHistory lookup);
 
+        static native TemplateInstance schemas(Viewer viewer, List<TypeSummary> types);
+
+        static native TemplateInstance schema(Viewer viewer, SchemaPage schema);
+
         static native TemplateInstance replay(Viewer viewer, ReplayJob job);
 
         static native TemplateInstance replay$progress(ReplayJob job);
@@ -157,6 +165,9 @@ public class ConsoleResource {
 
     @Inject
     LakeQueryService lake;
+
+    @Inject
+    SchemaRegistryService schemas;
 
     @Inject
     EventLakeConfig config;
@@ -304,6 +315,53 @@ public class ConsoleResource {
                                 gone.getMessage(), page.events(), page.hasMore())));
         return Uni.combine().all().unis(listed, lookup)
                 .asTuple().map(both -> ConsolePages.page(Templates.streams(viewer, both.getItem1(), both.getItem2()), config));
+    }
+
+    @GET
+    @Path("schemas")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Roles.READER)
+    @Operation(hidden = true) // Every type with a schema: versions and compatibility level
+    public Uni<Response> schemaTypes() {
+        Viewer viewer = Viewer.of(caller);
+        StreamScope scope = caller.streams();
+        return schemas.types().map(all -> all.stream().filter(t -> scope.permits(StreamNaming.streamOf(t.type()))).toList())
+                .map(types -> ConsolePages.page(Templates.schemas(viewer, types), config));
+    }
+
+    @GET
+    @Path("schemas/{type}")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Roles.READER)
+    @Operation(hidden = true) // A type's versions, two of them compared (breaking changes, diff), and the sandbox
+    public Uni<Response> schemaType(@PathParam("type") String type, @QueryParam("older") String older,
+            @QueryParam("newer") String newer) {
+        Viewer viewer = Viewer.of(caller);
+        caller.streams().require(StreamNaming.streamOf(type));
+        return schemas.versions(type).flatMap(versions -> {
+            int latest = versions.get(versions.size() - 1).version();
+            int right = newer == null || newer.isBlank() ? latest : (int) QueryParameters.id("newer", newer, "version");
+            int left = older == null || older.isBlank() ? Math.max(1, right - 1)
+                    : (int) QueryParameters.id("older", older, "version");
+            Uni<SchemaComparison> comparison = versions.size() < 2 ? Uni.createFrom().nullItem()
+                    : schemas.compare(type, left, right);
+            return Uni.combine().all().unis(schemas.levelOf(type), comparison).asTuple().map(found -> {
+                SchemaComparison compared = found.getItem2();
+                List<LineDiff.Row> diff = compared == null ? null
+                        : LineDiff.of(pretty(compared.older().schemaText()), pretty(compared.newer().schemaText()));
+                return ConsolePages.page(Templates.schema(viewer, new SchemaPage(type, versions, found.getItem1(), compared,
+                        diff)), config);
+            });
+        });
+    }
+
+    /** A stored schema as the diff shows it: indented, one member per line. */
+    private String pretty(String json) {
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(json));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return json;
+        }
     }
 
     @GET

@@ -20,6 +20,7 @@ import io.eventlake.schema.SchemaViews.TypeSummary;
 import io.eventlake.schema.SchemaViews.ValidationResult;
 import io.eventlake.schema.compatibility.CompatibilityChecker;
 import io.eventlake.schema.compatibility.SchemaChange;
+import io.eventlake.schema.compatibility.SchemaInclusion;
 import io.eventlake.schema.validation.CompiledSchema;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -112,6 +113,23 @@ public class SchemaRegistryService {
                 : repository.version(pool, type, Integer.parseInt(version));
         return found.map(schema -> schema.orElseThrow(() -> "latest".equals(version) ? noSchema(type)
                 : new NotFoundException("Type '" + type + "' has no schema version " + version + ".")));
+    }
+
+    /**
+     * Two versions of a type side by side, with what stands between them in each direction: the changes that
+     * make data written with {@code older} invalid under {@code newer} (they break BACKWARD), and those that make
+     * data written with {@code newer} invalid for readers of {@code older} (they break FORWARD), and the type's
+     * level, which says which of them the registry refuses.
+     */
+    public Uni<SchemaComparison> compare(String type, int older, int newer) {
+        return Uni.combine().all().unis(version(type, Integer.toString(older)), version(type, Integer.toString(newer)),
+                levelOf(type)).asTuple().map(found -> {
+                    JsonNode left = parse(found.getItem1().schemaText());
+                    JsonNode right = parse(found.getItem2().schemaText());
+                    return new SchemaComparison(found.getItem1(), found.getItem2(), found.getItem3(),
+                            toViolations(SchemaInclusion.whyNotIncluded(left, right)),
+                            toViolations(SchemaInclusion.whyNotIncluded(right, left)));
+                });
     }
 
     static NotFoundException noSchema(String type) {

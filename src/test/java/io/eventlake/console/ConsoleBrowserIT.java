@@ -165,7 +165,7 @@ class ConsoleBrowserIT {
             int exit = waitFor(browserTests.start());
             String log = Files.readString(output);
             assertThat(exit).as("the browser tests (%s):%n%s", output, log).isZero();
-            assertThat(log).as(log).contains("# pass 6").contains("# fail 0");
+            assertThat(log).as(log).contains("# pass 7").contains("# fail 0");
         } finally {
             producer.shutdownNow();
         }

@@ -140,7 +140,7 @@
   async function problemText(response) {
     try {
       const problem = await response.json();
-      const violations = (problem.errors || []).map((v) => (v.pointer ? v.pointer + ": " : "") + v.detail);
+      const violations = (problem.errors || []).map((v) => (v.pointer || v.parameter ? (v.pointer || v.parameter) + ": " : "") + v.message);
       return [problem.detail || problem.title].concat(violations).join(" — ");
     } catch (e) {
       return "HTTP " + response.status;
@@ -361,6 +361,50 @@
     });
   }
 
+  // ---- Schemas --------------------------------------------------------------------------------------------
+
+  function setUpSandbox(section) {
+    const form = section.querySelector("[data-sandbox-form]");
+    const verdict = section.querySelector("[data-testid=sandbox-verdict]");
+    const violations = section.querySelector("[data-testid=sandbox-violations]");
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      violations.replaceChildren();
+      const version = form.elements.version.value;
+      const response = await api("/schemas/" + encodeURIComponent(section.dataset.type) + "/validate"
+        + (version ? "?version=" + encodeURIComponent(version) : ""),
+      { method: "POST", headers: { "Content-Type": "application/json" }, body: form.elements.payload.value });
+      if (!response.ok) {
+        show(verdict, await problemText(response));
+        return;
+      }
+      const result = await response.json();
+      show(verdict, result.valid ? "Valid under version " + result.version + "."
+        : "Invalid under version " + result.version + ":");
+      for (const v of result.errors || []) {
+        const li = document.createElement("li");
+        const code = document.createElement("code");
+        code.textContent = v.pointer || "/";
+        li.append(code, " " + v.message);
+        violations.appendChild(li);
+      }
+    });
+  }
+
+  function setUpCompatibilityForm(form) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const response = await api("/schemas/" + encodeURIComponent(form.dataset.type) + "/compatibility", {
+        method: "PUT", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ compatibility: form.elements.compatibility.value }) });
+      if (!response.ok) {
+        show(form.querySelector("[data-compatibility-problem]"), await problemText(response));
+        return;
+      }
+      window.location.reload();
+    });
+  }
+
   // ---- Charts -------------------------------------------------------------------------------------------
 
   const CHARTS = {
@@ -415,6 +459,8 @@
     document.querySelectorAll("[data-dead-letter-actions]").forEach(setUpDeadLetterActions);
     document.querySelectorAll("[data-replay-form-section]").forEach(setUpReplayForm);
     setUpReplayCancel();
+    document.querySelectorAll("[data-sandbox]").forEach(setUpSandbox);
+    document.querySelectorAll("[data-compatibility-form]").forEach(setUpCompatibilityForm);
     document.body.addEventListener("htmx:configRequest", (event) => {
       const bearer = token();
       if (bearer) {
