@@ -1,7 +1,7 @@
 // The console in a real browser: Debian's Chromium, driven by playwright-core, against the packaged service, a
 // real broker, PostgreSQL and Keycloak that ConsoleBrowserIT started. It passes what it needs in the environment:
 //   CONSOLE_URL          the service, e.g. http://localhost:41234
-//   OPERATOR_USER/_PASSWORD, READER_USER/_PASSWORD   people of the Keycloak realm
+//   OPERATOR_USER/_PASSWORD, READER_USER/_PASSWORD, ADMIN_USER/_PASSWORD   people of the Keycloak realm
 //   PASTED_TOKEN         an access token of the realm (the sign-in page's token form)
 //   RESET_GROUP          a consumer group with committed offsets and no members
 //   STREAM               the stream whose events are being published while the tests run
@@ -278,6 +278,24 @@ test("a reader compares two schema versions, sees what breaks, and tries events 
   await page.click("[data-sandbox-form] button[type=submit]");
   await page.waitForFunction(() => document.querySelector("[data-testid=sandbox-verdict]").textContent.startsWith("Valid"));
   assert.equal(await page.textContent("[data-testid=sandbox-verdict]"), "Valid under version 2.");
+  assertNoErrorsBut(page, 0);
+});
+
+test("an admin finds who moved the group's offsets in the audit trail", async () => {
+  const page = await freshPage();
+  await signInAtProvider(page, process.env.ADMIN_USER, process.env.ADMIN_PASSWORD);
+  await page.click("nav >> text=Audit");
+  await page.waitForURL(base + "/console/audit", { timeout: PATIENCE });
+  await page.fill("[data-testid=audit-filter] input[name=operation]", "ConsumerGroupResource.reset");
+  await page.selectOption("[data-testid=audit-filter] select[name=outcome]", "SUCCEEDED");
+  await page.click("[data-testid=audit-filter] button[type=submit]");
+  await page.waitForURL(/operation=ConsumerGroupResource.reset/, { timeout: PATIENCE });
+  const rows = await page.$$eval("[data-testid=audit] tbody tr", (trs) => trs.map((tr) => tr.textContent));
+  assert.ok(rows.length >= 1, "no reset in the audit trail");
+  assert.ok(rows.every((row) => row.includes("ConsumerGroupResource.reset") && row.includes("SUCCEEDED")), rows.join("\n"));
+  assert.ok(rows.some((row) => row.includes(process.env.OPERATOR_USER) && row.includes(process.env.RESET_GROUP)),
+    rows.join("\n"));
+  await page.screenshot({ path: join(screenshots, "audit.png"), fullPage: true });
   assertNoErrorsBut(page, 0);
 });
 

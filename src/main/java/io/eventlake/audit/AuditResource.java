@@ -1,8 +1,5 @@
 package io.eventlake.audit;
 
-import java.time.OffsetDateTime;
-import java.util.List;
-
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -16,9 +13,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.eventlake.error.InvalidRequestException;
-import io.eventlake.error.Violation;
-import io.eventlake.request.QueryParameters;
 import io.eventlake.security.Roles;
 import io.smallrye.mutiny.Uni;
 
@@ -28,9 +22,6 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "Audit", description = "Every state-changing call, allowed or refused")
 @RolesAllowed(Roles.ADMIN)
 public class AuditResource {
-
-    private static final int DEFAULT_PAGE = 100;
-    private static final int MAX_PAGE = 1000;
 
     private final AuditService audit;
 
@@ -51,23 +42,6 @@ public class AuditResource {
             @Parameter(description = "Only calls before this RFC 3339 instant") @QueryParam("to") String to,
             @Parameter(description = "Cursor from a previous page") @QueryParam("after") String after,
             @Parameter(description = "Page size (default 100, at most 1000)") @QueryParam("limit") String limit) {
-        OffsetDateTime fromTime = QueryParameters.time("from", from);
-        OffsetDateTime toTime = QueryParameters.time("to", to);
-        AuditQuery query = new AuditQuery(QueryParameters.optional(subject), QueryParameters.optional(operation),
-                outcome(outcome), fromTime, toTime, QueryParameters.cursor(after),
-                QueryParameters.pageSize(limit, DEFAULT_PAGE, MAX_PAGE));
-        return audit.page(query);
-    }
-
-    private static AuditOutcome outcome(String value) {
-        if (QueryParameters.optional(value) == null) {
-            return null;
-        }
-        try {
-            return AuditOutcome.valueOf(value.trim().toUpperCase());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(Violation.atParameter("outcome",
-                    "must be one of " + List.of(AuditOutcome.values())));
-        }
+        return audit.page(AuditQuery.fromQuery(subject, operation, outcome, from, to, after, limit));
     }
 }

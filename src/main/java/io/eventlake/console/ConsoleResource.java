@@ -33,6 +33,10 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.eventlake.audit.AuditOutcome;
+import io.eventlake.audit.AuditPage;
+import io.eventlake.audit.AuditQuery;
+import io.eventlake.audit.AuditService;
 import io.eventlake.config.EventLakeConfig;
 import io.eventlake.deadletter.DeadLetterFilter;
 import io.eventlake.deadletter.DeadLetterService;
@@ -119,6 +123,8 @@ public class ConsoleResource {
 
         static native TemplateInstance schemas(Viewer viewer, List<TypeSummary> types);
 
+        static native TemplateInstance audit(Viewer viewer, AuditPage page, AuditFilterForm filter);
+
         static native TemplateInstance schema(Viewer viewer, SchemaPage schema);
 
         static native TemplateInstance replay(Viewer viewer, ReplayJob job);
@@ -168,6 +174,9 @@ public class ConsoleResource {
 
     @Inject
     SchemaRegistryService schemas;
+
+    @Inject
+    AuditService audit;
 
     @Inject
     EventLakeConfig config;
@@ -362,6 +371,39 @@ public class ConsoleResource {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return json;
         }
+    }
+
+    /** The audit page's filter as typed, to show it again and to carry it to the next page. */
+    public record AuditFilterForm(String subject, String operation, String outcome, String from, String to) {
+
+        public List<String> outcomes() {
+            return Arrays.stream(AuditOutcome.values()).map(Enum::name).toList();
+        }
+
+        public String queryString() {
+            StringBuilder query = new StringBuilder();
+            for (String[] pair : new String[][] { { "subject", subject }, { "operation", operation },
+                    { "outcome", outcome }, { "from", from }, { "to", to } }) {
+                if (pair[1] != null && !pair[1].isBlank()) {
+                    query.append('&').append(pair[0]).append('=').append(ConsoleFormats.urlPath(pair[1]));
+                }
+            }
+            return query.toString();
+        }
+    }
+
+    @GET
+    @Path("audit")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(hidden = true) // Who did what: every state-changing call, filtered as GET /audit filters it
+    public Uni<Response> auditTrail(@QueryParam("subject") String subject, @QueryParam("operation") String operation,
+            @QueryParam("outcome") String outcome, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("after") String after) {
+        Viewer viewer = Viewer.of(caller);
+        AuditQuery query = AuditQuery.fromQuery(subject, operation, outcome, from, to, after, null);
+        AuditFilterForm form = new AuditFilterForm(subject, operation, outcome, from, to);
+        return audit.page(query).map(page -> ConsolePages.page(Templates.audit(viewer, page, form), config));
     }
 
     @GET

@@ -68,6 +68,7 @@ class ConsoleBrowserIT {
         keycloak.createRealm(REALM, List.of(Roles.PRODUCER, Roles.READER, Roles.OPERATOR, Roles.ADMIN));
         keycloak.createUser(REALM, "olivia", "olivia-password", List.of(Roles.OPERATOR));
         keycloak.createUser(REALM, "rita", "rita-password", List.of(Roles.READER));
+        keycloak.createUser(REALM, "ada", "ada-password", List.of(Roles.ADMIN));
         keycloak.createClient(REALM, "reporting", "reader-secret", "event-lake", List.of(Roles.READER), Map.of());
         keycloak.createClient(REALM, "platform-admin", "admin-secret", "event-lake", List.of(Roles.ADMIN), Map.of());
         // The single replay runner of the service must be free for the console's replay: a job an earlier
@@ -160,12 +161,14 @@ class ConsoleBrowserIT {
                     "CHROMIUM", CHROMIUM.toString()));
             browserTests.environment().put("RESET_GROUP", resetGroup);
             browserTests.environment().put("STREAM", stream);
+            browserTests.environment().put("ADMIN_USER", "ada");
+            browserTests.environment().put("ADMIN_PASSWORD", "ada-password");
             browserTests.environment().put("DEAD_LETTER_TYPE", ratedType);
             browserTests.environment().put("ADMIN_TOKEN", admin);
             int exit = waitFor(browserTests.start());
             String log = Files.readString(output);
             assertThat(exit).as("the browser tests (%s):%n%s", output, log).isZero();
-            assertThat(log).as(log).contains("# pass 7").contains("# fail 0");
+            assertThat(log).as(log).contains("# pass 8").contains("# fail 0");
         } finally {
             producer.shutdownNow();
         }
