@@ -14,14 +14,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,6 +151,25 @@ class ConsoleBrowserIT {
             record.headers().add("event-type", (stream + ".updated").getBytes(StandardCharsets.UTF_8));
             kafka.send(record);
         }, 0, 50, TimeUnit.MILLISECONDS);
+        // A group with a member polling all through: the console must refuse to move it.
+        String activeGroup = "live-projector-" + stream;
+        AtomicBoolean polling = new AtomicBoolean(true);
+        Thread member = new Thread(() -> {
+            Properties props = new Properties();
+            props.put("bootstrap.servers", broker.bootstrapServers());
+            props.put("group.id", activeGroup);
+            props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+            props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+                consumer.subscribe(List.of(resetTopic));
+                while (polling.get()) {
+                    consumer.poll(Duration.ofMillis(200));
+                    consumer.commitSync();
+                }
+            }
+        }, "console-it-member");
+        member.setDaemon(true);
+        member.start();
         Path output = Path.of("target", "console-browser-tests.log").toAbsolutePath();
         Path screenshots = Path.of("target", "console-screenshots").toAbsolutePath();
         try {
@@ -161,6 +184,7 @@ class ConsoleBrowserIT {
                     "CHROMIUM", CHROMIUM.toString()));
             browserTests.environment().put("RESET_GROUP", resetGroup);
             browserTests.environment().put("STREAM", stream);
+            browserTests.environment().put("ACTIVE_GROUP", activeGroup);
             browserTests.environment().put("ADMIN_USER", "ada");
             browserTests.environment().put("ADMIN_PASSWORD", "ada-password");
             browserTests.environment().put("DEAD_LETTER_TYPE", ratedType);
@@ -171,6 +195,8 @@ class ConsoleBrowserIT {
             assertThat(log).as(log).contains("# pass 8").contains("# fail 0");
         } finally {
             producer.shutdownNow();
+            polling.set(false);
+            member.join(10_000);
         }
         assertThat(published.get()).isPositive();
         assertThat(screenshots.resolve("overview.png")).isNotEmptyFile();
