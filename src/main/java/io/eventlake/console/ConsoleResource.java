@@ -264,14 +264,7 @@ public class ConsoleResource {
 
         /** This filter as a query string, for the next page's link. */
         public String queryString() {
-            StringBuilder query = new StringBuilder();
-            for (String[] pair : new String[][] { { "type", type }, { "reason", reason }, { "status", status },
-                    { "from", from }, { "to", to } }) {
-                if (pair[1] != null && !pair[1].isBlank()) {
-                    query.append('&').append(pair[0]).append('=').append(ConsoleFormats.urlPath(pair[1]));
-                }
-            }
-            return query.toString();
+            return QueryStrings.of("type", type, "reason", reason, "status", status, "from", from, "to", to);
         }
     }
 
@@ -380,15 +373,10 @@ public class ConsoleResource {
             return Arrays.stream(AuditOutcome.values()).map(Enum::name).toList();
         }
 
+        /** This filter as a query string, for the next page's link. */
         public String queryString() {
-            StringBuilder query = new StringBuilder();
-            for (String[] pair : new String[][] { { "subject", subject }, { "operation", operation },
-                    { "outcome", outcome }, { "from", from }, { "to", to } }) {
-                if (pair[1] != null && !pair[1].isBlank()) {
-                    query.append('&').append(pair[0]).append('=').append(ConsoleFormats.urlPath(pair[1]));
-                }
-            }
-            return query.toString();
+            return QueryStrings.of("subject", subject, "operation", operation, "outcome", outcome, "from", from,
+                    "to", to);
         }
     }
 
