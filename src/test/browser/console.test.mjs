@@ -82,6 +82,15 @@ async function committedOffsets(page) {
     [row.dataset.partition, Number(row.querySelector("[data-committed]").textContent.trim())])));
 }
 
+/** How long the page took to arrive and to be ready, as the browser measured it (printed for the notes). */
+async function reportLoadTime(page, name) {
+  await page.reload();
+  await page.waitForLoadState("load");
+  const timing = await page.evaluate(() => performance.getEntriesByType("navigation")[0].toJSON());
+  console.log(`load time of ${name}: first byte ${Math.round(timing.responseStart)} ms, whole page ${Math.round(timing.responseEnd)} ms,`
+    + ` ready ${Math.round(timing.domContentLoadedEventEnd)} ms, loaded ${Math.round(timing.loadEventEnd)} ms`);
+}
+
 function number(text) {
   return Number.parseFloat(text.replace(/,/g, ""));
 }
@@ -103,6 +112,7 @@ test("an operator signs in at the identity provider and the overview shows the i
   await page.waitForSelector("[data-chart=rates][data-ready=true] canvas", { timeout: PATIENCE });
   await page.waitForSelector("[data-chart=latency][data-ready=true] canvas", { timeout: PATIENCE });
   await page.screenshot({ path: join(screenshots, "overview.png"), fullPage: true });
+  await reportLoadTime(page, "overview");
 
   // A forged request: the session cookie rides along, the bearer token does not. The API takes only the
   // bearer token, so a request another site makes the browser send changes nothing.
@@ -204,6 +214,7 @@ test("a dead letter is inspected, its schema fixed, redriven from the console, a
   assert.match(await page.textContent("[data-testid=headers]"), new RegExp(type.replace(/\./g, "\\.")));
   assert.equal((await page.textContent("[data-testid=dead-letter-status]")).trim(), "PENDING");
   await page.screenshot({ path: join(screenshots, "dead-letter.png"), fullPage: true });
+  await reportLoadTime(page, "dead letter");
 
   // The fix: a version of the schema that takes the rating as text too (an admin registers it).
   const fixed = await fetch(`${base}/schemas/${encodeURIComponent(type)}/versions`, {
@@ -277,6 +288,7 @@ test("a reader compares two schema versions, sees what breaks, and tries events 
   // a reader may not change the level: the form is not offered
   assert.equal(await page.locator("[data-compatibility-form]").count(), 0);
   await page.screenshot({ path: join(screenshots, "schema-diff.png"), fullPage: true });
+  await reportLoadTime(page, "schema");
 
   await page.selectOption("[data-sandbox-form] select[name=version]", "1");
   await page.fill("[data-sandbox-form] textarea", JSON.stringify({ rating: "five" }));
@@ -337,6 +349,7 @@ test("a reader sees the figures but none of an operator's parts", async () => {
   assert.match(await page.textContent("[data-testid=key-state]"), /^Live/);
   assert.match(await page.textContent("[data-testid=key-data]"), /"version": ?3/);
   await page.screenshot({ path: join(screenshots, "streams-key.png"), fullPage: true });
+  await reportLoadTime(page, "key history");
   await page.fill("[data-testid=key-lookup] input[name=key]", "Villa-2");
   await page.click("[data-testid=key-lookup] button[type=submit]");
   await page.waitForURL(/key=Villa-2/, { timeout: PATIENCE });

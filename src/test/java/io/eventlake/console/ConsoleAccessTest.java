@@ -111,7 +111,7 @@ class ConsoleAccessTest {
         assertThat(producer.statusCode()).isEqualTo(403);
         assertThat(producer.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/html"));
-        assertThat(producer.body()).contains("data-testid=\"forbidden\"").contains("reader");
+        assertThat(producer.body()).contains("data-testid=\"problem\"").contains("reader").contains("operator");
     }
 
     private static String admin() {

@@ -231,9 +231,10 @@ class EventResourceTest extends SignedInAsAdmin {
         await().atMost(PATIENCE).untilAsserted(() -> given().get("/events/{id}", id).then().statusCode(200));
 
         given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/metrics").then().statusCode(200)
+        // The counter moves once the store's transaction has committed, a moment after the event is readable.
+        await().atMost(PATIENCE).untilAsserted(() -> given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("eventlake_events_ingested_total{outcome=\"stored\",stream=\"" + stream + "\"} 1.0"))
-                .body(containsString("eventlake_lake_write_seconds_count"));
+                .body(containsString("eventlake_lake_write_seconds_count")));
         given().accept("application/json").get("/q/openapi").then().statusCode(200)
                 .body("paths.keySet()", hasItem("/events"));
     }
