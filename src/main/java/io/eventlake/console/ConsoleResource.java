@@ -103,7 +103,7 @@ public class ConsoleResource {
 
         static native TemplateInstance overview$figures(Viewer viewer, Overview overview);
 
-        static native TemplateInstance signIn(SignInSettings settings, String problem);
+        static native TemplateInstance signIn(SignInSettings settings);
 
         static native TemplateInstance problem(Viewer viewer, String title, String detail);
 
@@ -458,7 +458,7 @@ public class ConsoleResource {
         EventLakeConfig.Console console = config.console();
         SignInSettings settings = new SignInSettings(console.oidcAuthority().orElse(""), console.oidcClientId(),
                 console.oidcScope());
-        return ConsolePages.page(Templates.signIn(settings, null), config);
+        return ConsolePages.page(Templates.signIn(settings), config);
     }
 
     @POST
