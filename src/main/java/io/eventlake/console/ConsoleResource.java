@@ -497,11 +497,10 @@ public class ConsoleResource {
 
     @ServerExceptionMapper
     public Response notForThisRole(ForbiddenException e) {
-        return ConsolePages.status(403, Templates.problem(Viewer.of(caller), "Not for your role", "This page needs the role "
-                + neededRoles() + "; you have " + (Viewer.of(caller).roleList().isEmpty() ? "none"
-                        : Viewer.of(caller).roleList())
-                + "."),
-                config);
+        Viewer viewer = Viewer.of(caller);
+        String held = viewer.roleList().isEmpty() ? "none" : viewer.roleList();
+        return ConsolePages.status(403, Templates.problem(viewer, "Not for your role",
+                "This page needs the role " + ProblemMapper.neededRoles(resource) + "; you have " + held + "."), config);
     }
 
     /** A group that does not exist, a partner's token on a page spanning every stream: the API's reason, as a page. */
@@ -514,15 +513,6 @@ public class ConsoleResource {
     private Viewer operatorOfEveryStream(String what) {
         caller.streams().requireUnrestricted(what);
         return Viewer.of(caller);
-    }
-
-    private String neededRoles() {
-        RolesAllowed allowed = resource.getResourceMethod() == null ? null
-                : resource.getResourceMethod().getAnnotation(RolesAllowed.class);
-        if (allowed == null) {
-            allowed = resource.getResourceClass().getAnnotation(RolesAllowed.class);
-        }
-        return allowed == null ? "it names" : "'" + String.join("' or '", allowed.value()) + "'";
     }
 
     /** The session calls and the charts' data answer like the API (problem+json), not with a redirect. */

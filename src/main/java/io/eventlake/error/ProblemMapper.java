@@ -103,7 +103,7 @@ public class ProblemMapper {
     }
 
     /** The roles of the refused operation, e.g. {@code 'operator'} (admin holds every role). */
-    private static String neededRoles(ResourceInfo resource) {
+    public static String neededRoles(ResourceInfo resource) {
         RolesAllowed allowed = null;
         try {
             if (resource != null && resource.getResourceMethod() != null) {
