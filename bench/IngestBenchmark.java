@@ -191,13 +191,27 @@ public class IngestBenchmark {
         createTopic("ingest." + latencyStream, 4);
         long[] latencies = latency("ingest." + latencyStream, latencyStream + ".updated", "clean." + latencyStream,
                 fixture, latencyRate, latencySeconds);
+        String latencyHighStream = "benchlathigh" + run;
+        createTopic("ingest." + latencyHighStream, 4);
+        long[] latenciesHigh = latency("ingest." + latencyHighStream, latencyHighStream + ".updated",
+                "clean." + latencyHighStream, fixture, HIGH_LATENCY_RATE, latencySeconds);
+        service.destroy();
+        service.waitFor();
+
+        // 5. The peer on the same full topic, with the service stopped (it would only idle beside it).
+        Cpu connectInsertCpu = Cpu.now();
+        double connectInsert = connectRate("insert", topic, keys);
+        String connectInsertLoad = connectInsertCpu.busySince();
+        Cpu connectUpsertCpu = Cpu.now();
+        double connectUpsert = connectRate("upsert", topic, keys);
+        String connectUpsertLoad = connectUpsertCpu.busySince();
 
         System.out.println();
         System.out.println("== Event Lake ingest benchmark ==");
         System.out.printf("events                                   %,d (%d partitions, ~%d B each)%n", events, 4, values.get(0).length);
         System.out.printf("publish rate (producer, acks=all)        %,.0f events/s%n", publishRate);
-        System.out.printf("INGEST backlog, cold JVM                 %,.0f events/s   (topic full before the service started)%n", ingest.rate);
-        System.out.printf("INGEST live, warm JVM                    %,.0f events/s   (published -> stored, view updated, forwarded; 50,000 keys)%n", live.rate);
+        System.out.printf("INGEST backlog, cold JVM                 %,.0f events/s   (topic full before the service started; %s)%n", ingest.rate, ingest.load);
+        System.out.printf("INGEST live, warm JVM                    %,.0f events/s   (published -> stored, view updated, forwarded; 50,000 keys; %s)%n", live.rate, live.load);
         System.out.printf("INGEST live, schema validation on        %,.0f events/s   (validation costs %.1f%% of the live rate)%n",
                 validated.rate, 100 * cost1);
         System.out.printf("  second pair, off / on                  %,.0f / %,.0f events/s (validation costs %.1f%%)%n", live2.rate,
@@ -206,8 +220,8 @@ public class IngestBenchmark {
         System.out.printf("validation alone, one thread             %,.0f events/s   (parse + validate the same payloads)%n",
                 validationRate);
         System.out.printf("INGEST live, compaction mix              %,.0f events/s   (%,d creates, %,d updates, %,d deletes; %.0f%% of the live rate;"
-                + " view: %,d live keys, %,d deleted)%n", mix.rate, events - updates - deletes, updates, deletes,
-                100 * mix.rate / live.rate, view[0], view[1]);
+                + " view: %,d live keys, %,d deleted; %s)%n", mix.rate, events - updates - deletes, updates, deletes,
+                100 * mix.rate / live.rate, view[0], view[1], mix.load);
         System.out.println(serviceSide);
         System.out.printf("raw Kafka consume, same records          %,.0f records/s   ingest/consume: backlog %.0f%%, live %.0f%%%n",
                 consumeRate, 100 * ingest.rate / consumeRate, 100 * live.rate / consumeRate);
@@ -217,15 +231,26 @@ public class IngestBenchmark {
         System.out.printf("raw PostgreSQL COPY                      %,.0f rows/s      ingest/COPY:    backlog %.0f%%, live %.0f%%"
                 + "   (best of %,.0f before and %,.0f after)%n", copyRate, 100 * ingest.rate / copyRate, 100 * live.rate / copyRate,
                 copyBefore, copyAfter);
-        service.destroy();
-        service.waitFor();
-        System.out.printf("end-to-end latency at %,d events/s for %d s (%,d events, first 5 s not counted):%n",
-                latencyRate, latencySeconds, latencies.length);
-        System.out.printf("  p50 %d ms   p99 %d ms   max %d ms%n", percentile(latencies, 50), percentile(latencies, 99),
-                latencies.length == 0 ? 0 : latencies[latencies.length - 1]);
+        System.out.printf("Kafka Connect + Debezium JDBC sink, insert %,.0f events/s   Event Lake/Connect: backlog %.2f, live %.2f   (%s)%n",
+                connectInsert, ingest.rate / connectInsert, live.rate / connectInsert, connectInsertLoad);
+        System.out.printf("Kafka Connect + Debezium JDBC sink, upsert %,.0f events/s   Event Lake/Connect: backlog %.2f, live %.2f, mix %.2f   (%s)%n",
+                connectUpsert, ingest.rate / connectUpsert, live.rate / connectUpsert, mix.rate / connectUpsert, connectUpsertLoad);
+        printLatency(latencyRate, latencySeconds, latencies);
+        printLatency(HIGH_LATENCY_RATE, latencySeconds, latenciesHigh);
     }
 
-    record Result(double rate) {
+    /** The second, higher rate whose latency is reported beside the one asked for. */
+    static final int HIGH_LATENCY_RATE = 5000;
+
+    static void printLatency(int rate, int seconds, long[] latencies) {
+        System.out.printf("end-to-end latency, open loop, at %,d events/s for %d s (%,d events, first 5 s not counted):%n",
+                rate, seconds, latencies.length);
+        System.out.printf("  p50 %d ms   p99 %d ms   max %d ms   (from each event's scheduled send time)%n",
+                percentile(latencies, 50), percentile(latencies, 99), latencies.length == 0 ? 0 : latencies[latencies.length - 1]);
+    }
+
+    /** An ingest run's rate and the machine's CPU use during it. */
+    record Result(double rate, String load) {
     }
 
     static void registerSchema(String type, String schema) throws Exception {
@@ -309,6 +334,7 @@ public class IngestBenchmark {
 
     /** Waits until the lake holds n events of the stream and the clean topic n records; the rate from start. */
     static Result awaitIngested(String stream, String cleanTopic, int n, long start) throws Exception {
+        Cpu cpu = Cpu.now();
         AtomicLong forwarded = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         Thread counter = new Thread(() -> {
@@ -334,6 +360,7 @@ public class IngestBenchmark {
             Thread.sleep(20);
         }
         long end = System.nanoTime();
+        String load = cpu.busySince();
         Thread.sleep(1000); // anything forwarded twice would arrive now
         stop.set(true);
         counter.join();
@@ -349,7 +376,111 @@ public class IngestBenchmark {
         if (stored != n || forwarded.get() != n) {
             throw new IllegalStateException("stored " + stored + ", forwarded " + forwarded.get() + ", expected " + n);
         }
-        return new Result(n / ((end - start) / 1e9));
+        return new Result(n / ((end - start) / 1e9), load);
+    }
+
+    /**
+     * The peer: Kafka Connect standalone with the Debezium JDBC sink (bench/connect/pom.xml) reading the same full
+     * topic into one jsonb table, as a platform team would land a topic in PostgreSQL without Event Lake. The
+     * value goes in as text (StringConverter) wrapped into a field by HoistField, and PostgreSQL casts it to jsonb
+     * (the JDBC URL's stringtype=unspecified); plain JSON with schemas.enable=false fails in this sink. Insert:
+     * every record a row. Upsert: the record key is the primary key, so the table ends with each key's latest
+     * value. Timed from the first rows in the table to the last (Connect's own start and group join are not
+     * counted, which favours the peer).
+     */
+    static double connectRate(String mode, String topic, List<byte[]> keys) throws Exception {
+        String table = "bench_connect_" + mode;
+        boolean upsert = mode.equals("upsert");
+        // Upsert is done when every key holds its last version: the sum of those versions is known up front.
+        java.util.Map<String, Integer> lastVersion = new java.util.HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            lastVersion.put(new String(keys.get(i), StandardCharsets.UTF_8), i);
+        }
+        long expectedRows = upsert ? lastVersion.size() : keys.size();
+        long expectedVersionSum = lastVersion.values().stream().mapToLong(Integer::longValue).sum();
+        try (Connection c = connection(); Statement s = c.createStatement()) {
+            s.execute("drop table if exists " + table);
+            s.execute(upsert ? "create table " + table + " (event_key text primary key, data jsonb not null)"
+                    : "create table " + table + " (data jsonb not null)");
+        }
+        Path dir = Path.of("target/bench/connect");
+        Files.createDirectories(dir);
+        Path worker = dir.resolve("worker.properties");
+        Files.writeString(worker, String.join("\n",
+                "bootstrap.servers=" + bootstrap,
+                "key.converter=org.apache.kafka.connect.storage.StringConverter",
+                "value.converter=org.apache.kafka.connect.storage.StringConverter",
+                "offset.storage.file.filename=" + dir.resolve("offsets-" + UUID.randomUUID()),
+                "offset.flush.interval.ms=1000",
+                "listeners=http://127.0.0.1:0",
+                // The same poll size as the service's ingest channel.
+                "consumer.max.poll.records=2000",
+                "consumer.auto.offset.reset=earliest", ""));
+        Path connector = dir.resolve(table + ".properties");
+        List<String> settings = new ArrayList<>(List.of(
+                "name=bench-connect-" + mode + "-" + UUID.randomUUID(),
+                "connector.class=io.debezium.connector.jdbc.JdbcSinkConnector",
+                "tasks.max=" + System.getenv().getOrDefault("CONNECT_TASKS", "1"),
+                "topics=" + topic,
+                "connection.url=" + jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "stringtype=unspecified",
+                "connection.username=eventlake",
+                "connection.password=eventlake",
+                "collection.name.format=" + table,
+                "schema.evolution=none",
+                "batch.size=2000",
+                "insert.mode=" + mode,
+                "transforms=value" + (upsert ? ",key" : ""),
+                "transforms.value.type=org.apache.kafka.connect.transforms.HoistField$Value",
+                "transforms.value.field=data"));
+        if (upsert) {
+            settings.addAll(List.of("primary.key.mode=record_key", "primary.key.fields=event_key",
+                    "transforms.key.type=org.apache.kafka.connect.transforms.HoistField$Key",
+                    "transforms.key.field=event_key"));
+        } else {
+            settings.add("primary.key.mode=none");
+        }
+        Files.writeString(connector, String.join("\n", settings) + "\n");
+        Process connect = new ProcessBuilder("bash", "-c", System.getenv("CONNECT_CMD") + " " + worker + " " + connector)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new java.io.File("target/bench/connect.log")))
+                .start();
+        try (Connection c = connection(); PreparedStatement progress = c.prepareStatement(
+                "select count(*), coalesce(sum((data->>'version')::bigint), 0) from " + table)) {
+            long launched = System.nanoTime();
+            long firstAt = 0;
+            long firstRows = 0;
+            while (true) {
+                long rows;
+                long versionSum;
+                try (ResultSet rs = progress.executeQuery()) {
+                    rs.next();
+                    rows = rs.getLong(1);
+                    versionSum = rs.getLong(2);
+                }
+                long now = System.nanoTime();
+                if (firstAt == 0 && rows > 0) {
+                    firstAt = now;
+                    firstRows = rows;
+                }
+                if (rows == expectedRows && (!upsert || versionSum == expectedVersionSum)) {
+                    if (rows == firstRows) {
+                        throw new IllegalStateException("Connect wrote everything between two looks: too few events to time");
+                    }
+                    System.out.printf("  Connect %s: %,d rows, %.1f s after launch%n", mode, rows, (now - launched) / 1e9);
+                    // Upsert rows are keys, not records: all records over the time from the first rows, which
+                    // counts the first batch's records without its time (in the peer's favour, ~1%).
+                    return (upsert ? keys.size() : rows - firstRows) / ((now - firstAt) / 1e9);
+                }
+                if (!connect.isAlive() || now - launched > Duration.ofMinutes(10).toNanos()) {
+                    throw new IllegalStateException("Connect " + mode + " stopped at " + rows + " of " + expectedRows
+                            + " rows; see target/bench/connect.log");
+                }
+                Thread.sleep(200);
+            }
+        } finally {
+            connect.destroy();
+            connect.waitFor();
+        }
     }
 
     /** Live and deleted keys of a stream's view. */
@@ -462,22 +593,33 @@ public class IngestBenchmark {
         c.commit();
     }
 
+    /**
+     * End-to-end latency, open loop: events are sent on a fixed schedule (event i is due at start + i/rate) and
+     * each one's latency runs from when it was due, not from when the producer got to it, so a stall anywhere
+     * (the producer included) shows up in the figures instead of slowing the load down.
+     */
     static long[] latency(String topic, String type, String cleanTopic, String fixture, int rate, int seconds) throws Exception {
         List<Long> samples = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
-        long countFrom = System.currentTimeMillis() + 5_000 + 2_000;
+        AtomicLong startMillis = new AtomicLong();
+        java.util.regex.Pattern version = java.util.regex.Pattern.compile("\"version\": (\\d+)");
+        int warmUp = 5 * rate; // the first 5 s are not counted
         Thread reader = new Thread(() -> {
             try (KafkaConsumer<byte[], byte[]> consumer = consumer("bench-lat-" + UUID.randomUUID())) {
                 consumer.subscribe(List.of(cleanTopic));
                 while (!stop.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                         long now = System.currentTimeMillis();
-                        // ce_time of a plain JSON event is its record's CreateTime: when it was published.
-                        long published = OffsetDateTime.parse(new String(r.headers().lastHeader("ce_time").value(),
-                                StandardCharsets.UTF_8)).toInstant().toEpochMilli();
-                        if (published >= countFrom) {
+                        // The benchmark's payload starts with its index: {"version": i, ...}
+                        var m = version.matcher(new String(r.value(), 0, Math.min(40, r.value().length), StandardCharsets.UTF_8));
+                        if (!m.find()) {
+                            throw new IllegalStateException("a forwarded event without the benchmark's index");
+                        }
+                        long i = Long.parseLong(m.group(1));
+                        if (i >= warmUp) {
+                            long due = startMillis.get() + i * 1000 / rate;
                             synchronized (samples) {
-                                samples.add(now - published);
+                                samples.add(now - due);
                             }
                         }
                     }
@@ -489,6 +631,7 @@ public class IngestBenchmark {
         int total = rate * seconds;
         System.out.printf("latency run: %,d events at %,d/s...%n", total, rate);
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            startMillis.set(System.currentTimeMillis());
             long start = System.nanoTime();
             Random random = new Random(7);
             for (int i = 0; i < total; i++) {
@@ -505,7 +648,19 @@ public class IngestBenchmark {
             }
             producer.flush();
         }
-        Thread.sleep(3000);
+        // Until every counted event has arrived (a lost one fails the run), at most 60 s.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            synchronized (samples) {
+                if (samples.size() >= total - warmUp) {
+                    break;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + samples.size() + " of " + (total - warmUp) + " counted events arrived");
+            }
+            Thread.sleep(100);
+        }
         stop.set(true);
         reader.join();
         long[] sorted;
@@ -589,5 +744,25 @@ public class IngestBenchmark {
 
     static Connection connection() throws Exception {
         return DriverManager.getConnection(jdbcUrl, "eventlake", "eventlake");
+    }
+
+    /** The machine's CPU use between two readings of /proc/stat, as a share of all cores (200% on two). */
+    record Cpu(long busy, long total) {
+        static Cpu now() throws java.io.IOException {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]); // idle + iowait
+            return new Cpu(total - idle, total);
+        }
+
+        String busySince() throws java.io.IOException {
+            Cpu later = now();
+            int cores = Runtime.getRuntime().availableProcessors();
+            return String.format("machine busy %.0f%% of %d%%", 100.0 * cores * (later.busy - busy) / Math.max(1, later.total - total),
+                    100 * cores);
+        }
     }
 }

@@ -3,9 +3,10 @@
 # (database eventlake_bench, recreated each run), then runs bench/IngestBenchmark.java.
 #   bench/ingest.sh [events] [latency-rate] [latency-seconds]     (defaults: 200000 2000 30)
 # Prints ingest events/s (schema validation off and on, the validation rate alone, and a compaction mix of
-# 78% creates, 20% updates and 2% deletes) beside the raw
-# PostgreSQL INSERT/COPY and raw Kafka consume rates, and the
-# end-to-end latency p50/p99 at a fixed rate. Logs go to target/bench/.
+# 78% creates, 20% updates and 2% deletes) beside the raw PostgreSQL INSERT/COPY and raw Kafka consume rates
+# and the peer, Kafka Connect standalone with the Debezium JDBC sink (insert and upsert; bench/connect/pom.xml,
+# CONNECT_TASKS=n for more sink tasks, default 1), with the machine's CPU use during each run; then the
+# end-to-end latency p50/p99, open loop, at the given rate and at 5,000/s. Logs go to target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 events=${1:-200000}
@@ -23,6 +24,11 @@ echo "Building the service and the test classpath..."
 ./mvnw -q -B package -DskipTests
 ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
+echo "Fetching Kafka Connect and the Debezium JDBC sink..."
+rm -rf target/bench/connect/libs
+./mvnw -q -B -f bench/connect/pom.xml dependency:copy-dependencies -DoutputDirectory="$PWD/target/bench/connect/libs"
+export CONNECT_CMD="exec java -Xmx1g -cp '$PWD/target/bench/connect/libs/*' org.apache.kafka.connect.cli.ConnectStandalone"
+: > "$out/connect.log"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
 kafka_dir=$(mktemp -d)
