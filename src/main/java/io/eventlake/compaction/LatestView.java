@@ -1,6 +1,7 @@
 package io.eventlake.compaction;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,18 +38,24 @@ public class LatestView {
      * the view.
      */
     public Uni<Set<Long>> apply(SqlConnection connection, List<Appended> appended) {
-        Set<ViewKey> keys = new LinkedHashSet<>();
+        // Each key's newest event in the list is its candidate for the view. One statement locks and reads what
+        // the view holds and writes the candidates that are newer (one round trip, not a read and then a write).
+        Map<ViewKey, Appended> candidates = new LinkedHashMap<>();
         for (Appended a : appended) {
-            if (a.event().subject() != null) {
-                keys.add(keyOf(a.event()));
+            if (a.event().subject() == null) {
+                continue;
             }
+            candidates.merge(keyOf(a.event()), a, (held, next) -> orderOf(next).isNewerThan(orderOf(held)) ? next : held);
         }
-        if (keys.isEmpty()) {
+        if (candidates.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
-        return repository.lock(connection, keys).flatMap(current -> {
-            Map<ViewKey, Appended> winners = new LinkedHashMap<>();
-            Map<ViewKey, KeyOrder> latest = new LinkedHashMap<>(current);
+        List<ViewRow> rows = new ArrayList<>(candidates.size());
+        candidates.forEach((key, a) -> rows.add(new ViewRow(key, orderOf(a), a.event().tombstone())));
+        return repository.upsert(connection, rows).map(write -> {
+            // Superseded: an event that arrived after a newer one of its key (in the view, or earlier in the list).
+            // An event followed by a newer one in the same list is not: it was the latest when it arrived.
+            Map<ViewKey, KeyOrder> latest = new HashMap<>(write.previous());
             Set<Long> superseded = new LinkedHashSet<>();
             for (Appended a : appended) {
                 if (a.event().subject() == null) {
@@ -59,22 +66,17 @@ public class LatestView {
                 KeyOrder held = latest.get(key);
                 if (held == null || order.isNewerThan(held)) {
                     latest.put(key, order);
-                    winners.put(key, a);
                 } else {
                     superseded.add(a.seq());
                 }
             }
-            List<ViewRow> rows = new ArrayList<>(winners.size());
-            winners.forEach((key, a) -> rows.add(new ViewRow(key, orderOf(a), a.event().tombstone())));
-            return repository.upsert(connection, rows).map(written -> {
-                // A writer in another transaction got a newer event of this key in first.
-                winners.forEach((key, a) -> {
-                    if (!written.contains(key)) {
-                        superseded.add(a.seq());
-                    }
-                });
-                return superseded;
+            // A candidate the guard refused: a writer in another transaction got a newer event of its key in first.
+            candidates.forEach((key, a) -> {
+                if (!write.written().contains(key)) {
+                    superseded.add(a.seq());
+                }
             });
+            return superseded;
         });
     }
 

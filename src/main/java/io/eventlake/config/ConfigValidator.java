@@ -20,6 +20,9 @@ import io.quarkus.runtime.StartupEvent;
  */
 public class ConfigValidator {
 
+    /** Store lanes, at most: each holds a connection of the lake pool while a batch is stored. */
+    static final int MAX_STORE_LANES = 8;
+
     @Inject
     EventLakeConfig config;
 
@@ -111,6 +114,9 @@ public class ConfigValidator {
         }
         if (config.ingest().maxRetries() < -1) {
             problems.add("eventlake.ingest.max-retries must be -1 (retry until it goes through) or a number of retries");
+        }
+        if (config.ingest().storeLanes() < 1 || config.ingest().storeLanes() > MAX_STORE_LANES) {
+            problems.add("eventlake.ingest.store-lanes must be between 1 and " + MAX_STORE_LANES);
         }
         checkRoutes(config, ingest, problems);
         if (config.compaction().batchKeys() < 1) {

@@ -93,6 +93,16 @@ public interface EventLakeConfig {
         /** How often the ingest partitions' committed offsets are compared with their log ends. */
         @WithDefault("PT30S")
         Duration stallCheckInterval();
+
+        /**
+         * How many transactions store one batch at once, each on its own connection of the lake pool. A batch's
+         * events are split by key (stream and key; events without a key by partition), so each key's events stay
+         * in one lane, in order; the batch counts as stored once every lane committed. More than one lets
+         * PostgreSQL work on a batch with more than one core; 1 stores each batch in one transaction. At most
+         * the pool's size ({@code quarkus.datasource.reactive.max-size}) less what the API needs.
+         */
+        @WithDefault("2")
+        int storeLanes();
     }
 
     interface Forward {

@@ -119,6 +119,10 @@ public class Forwarder {
                     for (ProducerRecord<String, byte[]> record : records) {
                         producer.send(record, acknowledgement);
                     }
+                    // The whole batch is handed over: send what lingers now rather than after linger.ms (the next
+                    // batch is sent only once this one is acknowledged, so nothing would join it). Blocks this
+                    // thread until the broker answered, which is what the caller waits for anyway.
+                    producer.flush();
                 } catch (RuntimeException e) {
                     acknowledgement.fail(e);
                 }

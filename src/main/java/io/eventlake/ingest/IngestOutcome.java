@@ -1,5 +1,6 @@
 package io.eventlake.ingest;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import io.eventlake.envelope.RejectionCode;
@@ -17,6 +18,22 @@ public record IngestOutcome(
         Map<String, Integer> duplicatesByStream,
         Map<RejectionCode, Integer> deadLettersByCode,
         int forwarded) {
+
+    /** Two parts of one batch (stored in two lanes) as one outcome. */
+    IngestOutcome plus(IngestOutcome other) {
+        return new IngestOutcome(sum(storedByStream, other.storedByStream), sum(supersededByStream, other.supersededByStream),
+                sum(duplicatesByStream, other.duplicatesByStream), sum(deadLettersByCode, other.deadLettersByCode),
+                forwarded + other.forwarded);
+    }
+
+    private static <K> Map<K, Integer> sum(Map<K, Integer> a, Map<K, Integer> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        Map<K, Integer> sum = new HashMap<>(a);
+        b.forEach((key, n) -> sum.merge(key, n, Integer::sum));
+        return sum;
+    }
 
     /** Counts the batch in the ingest meters. */
     void reportTo(IngestMetrics metrics) {

@@ -40,10 +40,11 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 
 /**
- * The ingest pipeline for one batch of records, in two steps. {@link #store}: extract the events, store them
- * and the dead letters in one transaction. {@link #forward}: forward what is new, publish the dead-letter
- * copies, then record how far each partition was forwarded. The caller acknowledges the batch to Kafka only
- * once both succeeded, so every step is safe to repeat: a retried or redelivered batch stores nothing twice
+ * The ingest pipeline for one batch of records, in three steps. {@link #store}: extract the events, store them
+ * and the dead letters (in one transaction per store lane). {@link #send}: forward what is new, publish the
+ * dead-letter copies. {@link #recordForwarded}: record how far each partition was forwarded. The caller
+ * acknowledges the batch to Kafka only once all three succeeded, so every step is safe to repeat: a retried or redelivered
+ * batch stores nothing twice
  * and forwards nothing twice.
  */
 @ApplicationScoped
@@ -114,34 +115,40 @@ public class IngestService {
     }
 
     /**
-     * Stores a prepared batch: its events in the lake and the latest-per-key view, and its dead letters, in
-     * one transaction. What is then to be forwarded and published is in the returned plan; nothing has been
-     * sent yet.
+     * Stores a prepared batch: its events in the lake and the latest-per-key view, and its dead letters. The batch
+     * is split into {@code eventlake.ingest.store-lanes} parts by key ({@link StoreLanes}), each stored in its own
+     * transaction, all at once; it is stored when every lane committed. What is then to be forwarded and
+     * published is in the returned plan; nothing has been sent yet. A lane that fails fails the store once the
+     * others ended, and the caller stores the whole batch again: what a lane committed is then found in the lake
+     * (stored, not yet forwarded) and forwarded as a redelivery would be.
      */
     public Uni<StorePlan> store(List<IncomingRecord> records, List<Extraction> extractions) {
-        return storeValidated(records, extractions);
-    }
-
-    private Uni<StorePlan> storeValidated(List<IncomingRecord> records, List<Extraction> extractions) {
         long start = System.nanoTime();
-        return storeExtracted(extractions)
-                // One event PostgreSQL refuses (say a JSON string with \u0000) must not block the batch:
-                // find it, dead-letter it, store the rest.
-                .onFailure(IngestService::isDataException)
-                .recoverWithUni(failure -> isolateUnstorable(extractions).flatMap(this::storeExtracted))
+        List<List<Extraction>> lanes = StoreLanes.split(extractions, config.ingest().storeLanes());
+        Uni<StorePlan> stored = lanes.size() == 1 ? storeLane(lanes.get(0))
+                : Uni.join().all(lanes.stream().map(this::storeLane).toList()).andCollectFailures().map(StorePlan::merge);
+        return stored
                 .invoke(() -> metrics.lakeWrite(System.nanoTime() - start))
                 .map(plan -> plan.withForwardedUpTo(highestOffsets(records)));
     }
 
+    private Uni<StorePlan> storeLane(List<Extraction> extractions) {
+        return storeExtracted(extractions)
+                // One event PostgreSQL refuses (say a JSON string with \u0000) must not block the batch:
+                // find it, dead-letter it, store the rest.
+                .onFailure(IngestService::isDataException)
+                .recoverWithUni(failure -> isolateUnstorable(extractions).flatMap(this::storeExtracted));
+    }
+
     /**
      * Sends what a stored batch holds for Kafka: its new events to their clean topics, its dead letters to
-     * the dead-letter topic; then records how far each of its partitions has been forwarded. {@code arrivedAt}:
-     * when the batch reached the service (epoch milliseconds), for the latency the service itself adds.
+     * the dead-letter topic. Completes once the broker acknowledged them; then {@link #recordForwarded} records
+     * it. {@code arrivedAt}: when the batch reached the service (epoch milliseconds), for the latency the service
+     * itself adds. Retried as a whole by the caller: a step that completed is not done again, and an event step
+     * that failed part-way is sent again only for what the broker does not hold yet.
      */
-    public Uni<IngestOutcome> forward(StorePlan plan, long arrivedAt) {
+    public Uni<Void> send(StorePlan plan, long arrivedAt) {
         ForwardProgress progress = new ForwardProgress(plan.resentSince());
-        // Retried as a whole by the caller: each step that completed is not done again, and an event step that
-        // failed part-way is sent again only for what the broker does not hold yet.
         Uni<Void> events = Uni.createFrom().deferred(() -> {
             if (progress.eventsSent) {
                 return Uni.createFrom().voidItem();
@@ -156,8 +163,16 @@ public class IngestService {
         Uni<Void> deadLetters = Uni.createFrom().deferred(() -> progress.deadLettersPublished ? Uni.createFrom().voidItem()
                 : deadLetterPublisher.publish(plan.deadLettersToPublish(), plan.deadLetterAttempts())
                         .invoke(() -> progress.deadLettersPublished = true));
-        return events.flatMap(x -> deadLetters)
-                .flatMap(x -> checkpoints.advance(plan.forwardedUpTo()))
+        return events.flatMap(x -> deadLetters);
+    }
+
+    /**
+     * Records how far each of a sent batch's partitions has been forwarded, and counts the batch. Not on the
+     * path of the next batch's send: a crash between a send and its checkpoint only means the batch is
+     * redelivered, found stored, and looked for on the broker before anything is sent again.
+     */
+    public Uni<IngestOutcome> recordForwarded(StorePlan plan) {
+        return checkpoints.advance(plan.forwardedUpTo())
                 .replaceWith(plan.outcome())
                 .invoke(outcome -> outcome.reportTo(metrics));
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,9 +33,10 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
  * batch only once its events are stored and forwarded.
  * <p>
  * The steps are pipelined: while batch N is being forwarded (waiting for the broker's acks), batch N+1 is
- * being stored and batch N+2 prepared (parsed and validated, on a worker thread). Stores and forwards stay
- * strictly in batch order (N+1 is stored after N, forwarded after N was acknowledged), and at most three
- * batches are in flight, so memory stays bounded. A step that keeps failing (the database or the broker is
+ * being stored and batch N+2 prepared (parsed and validated, on a worker thread); N−1's forward checkpoint is
+ * written beside them. Stores, sends and checkpoints each stay strictly in batch order (N+1 is stored after N,
+ * sent after N was acknowledged by the broker, recorded after N was), and at most four batches are in flight,
+ * so memory stays bounded. A step that keeps failing (the database or the broker is
  * down) is retried with back-off (at most 5 s apart) until it goes through, however long the outage, with
  * readiness DOWN meanwhile ({@link IngestHealth}); only a set {@code eventlake.ingest.max-retries} makes the
  * channel give up.
@@ -56,8 +58,11 @@ public class KafkaIngestConsumer {
     @Inject
     IngestHealth health;
 
-    /** The forward of the previous batch; the next batch's forward is chained after it. */
+    /** The send of the previous batch; the next batch's send is chained after it. */
     private volatile Uni<Void> previousForward = Uni.createFrom().voidItem();
+
+    /** The forward checkpoint of the previous batch; the next batch's is recorded after it. */
+    private volatile CompletableFuture<Void> previousCheckpoint = CompletableFuture.completedFuture(null);
 
     /** The store of the previous batch; the next batch is stored after it, in poll order. */
     private volatile Uni<Void> previousStore = Uni.createFrom().voidItem();
@@ -110,7 +115,15 @@ public class KafkaIngestConsumer {
 
     private void startForward(KafkaRecordBatch<byte[], byte[]> batch, StorePlan plan, int size, long arrivedAt,
             BatchName batchName) {
-        Uni<Void> forward = retried(ingest.forward(plan, arrivedAt), "forward", size, batchName)
+        // A future, not a Uni: a completed future holds its result only, where a Uni chained on the previous one
+        // would keep every earlier batch (and its events) reachable.
+        CompletableFuture<Void> recordedBefore = previousCheckpoint;
+        CompletableFuture<Void> recordedNow = new CompletableFuture<>();
+        Uni<Void> sent = retried(ingest.send(plan, arrivedAt), "forward", size, batchName).memoize().indefinitely();
+        Uni<Void> recorded = sent
+                // Checkpoints, and so acknowledgements, in batch order.
+                .call(() -> Uni.createFrom().completionStage(recordedBefore))
+                .flatMap(ignored -> retried(ingest.recordForwarded(plan), "forward checkpoint", size, batchName))
                 .invoke(outcome -> {
                     try (var fields = LogFields.of(LogFields.BATCH, batchName)) {
                         LOG.debugf("EL0003 batch done: %s", outcome);
@@ -118,14 +131,18 @@ public class KafkaIngestConsumer {
                 })
                 .call(outcome -> Uni.createFrom().completionStage(batch.ack()))
                 .replaceWithVoid()
-                .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)))
-                .memoize().indefinitely();
-        previousForward = forward;
-        forward.subscribe().with(ignored -> {
-        }, failure -> {
+                .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)));
+        // The next batch is sent once this one is on the broker, without waiting for this one's checkpoint (a
+        // database round trip off the latency path), but only once the one before was recorded: at most one
+        // checkpoint is ever outstanding.
+        previousForward = Uni.join().all(sent, Uni.createFrom().completionStage(recordedBefore)).andCollectFailures()
+                .replaceWithVoid();
+        previousCheckpoint = recordedNow;
+        recorded.subscribe().with(ignored -> recordedNow.complete(null), failure -> {
             try (var fields = LogFields.of(LogFields.BATCH, batchName)) {
                 LOG.errorf("EL0004 batch of %d records not forwarded, channel stops: %s", size, failure.toString());
             }
+            recordedNow.completeExceptionally(failure);
         });
     }
 

@@ -148,11 +148,23 @@ public final class KafkaTestClient implements AutoCloseable {
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
         List<ConsumerRecord<byte[], byte[]>> own = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            // The topic may not exist yet: its first record (which creates it) is one of those waited for.
+            List<TopicPartition> partitions = List.of();
+            while (partitions.isEmpty() && System.nanoTime() < deadline) {
+                partitions = consumer.partitionsFor(topic, timeout).stream()
+                        .map(info -> new TopicPartition(topic, info.partition())).toList();
+                if (partitions.isEmpty()) {
+                    try {
+                        Thread.sleep(200); // polling for the topic, as await() polls for a condition
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return own;
+                    }
+                }
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
             Map<TopicPartition, Long> ends = null;
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
