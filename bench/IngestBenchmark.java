@@ -174,6 +174,31 @@ public class IngestBenchmark {
         validatedPublisher2.start();
         Result validated2 = awaitIngested(validatedStream2, "clean." + validatedStream2, events, validatedStart2);
         validatedPublisher2.join();
+        String serviceSideAfterIngest = serviceTimers();
+
+        // 1f. Two instances: a second one joins the ingest group (same broker, same database); the same live run
+        //     again, the partitions shared between them. On two cores they share the CPU as well.
+        Process second = startService(System.getenv("SERVICE_CMD_2"), System.getenv("SERVICE_URL_2"),
+                "target/bench/service-2.log");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (admin.describeConsumerGroups(List.of("eventlake-ingest")).all().get().get("eventlake-ingest").members()
+                    .stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count() < 2) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the second instance got no ingest partition within 60 s");
+                }
+                Thread.sleep(200);
+            }
+        }
+        String twoStream = "benchtwo" + run;
+        createTopic("ingest." + twoStream, 4);
+        long twoStart = System.nanoTime();
+        Thread twoPublisher = new Thread(() -> publish("ingest." + twoStream, twoStream + ".updated", keys, values));
+        twoPublisher.start();
+        Result two = awaitIngested(twoStream, "clean." + twoStream, events, twoStart);
+        twoPublisher.join();
+        second.destroy();
+        second.waitFor();
         double cost1 = (live.rate - validated.rate) / live.rate;
         double cost2 = (live2.rate - validated2.rate) / live2.rate;
 
@@ -222,7 +247,10 @@ public class IngestBenchmark {
         System.out.printf("INGEST live, compaction mix              %,.0f events/s   (%,d creates, %,d updates, %,d deletes; %.0f%% of the live rate;"
                 + " view: %,d live keys, %,d deleted; %s)%n", mix.rate, events - updates - deletes, updates, deletes,
                 100 * mix.rate / live.rate, view[0], view[1], mix.load);
-        System.out.println(serviceSide);
+        System.out.printf("INGEST live, two instances               %,.0f events/s   (%.0f%% of one instance's mean live rate; %s)%n",
+                two.rate, 100 * two.rate / ((live.rate + live2.rate) / 2), two.load);
+        System.out.println(serviceSide + "   (after the backlog)");
+        System.out.println(serviceSideAfterIngest + "   (after every ingest run)");
         System.out.printf("raw Kafka consume, same records          %,.0f records/s   ingest/consume: backlog %.0f%%, live %.0f%%%n",
                 consumeRate, 100 * ingest.rate / consumeRate, 100 * live.rate / consumeRate);
         System.out.printf("raw PostgreSQL multi-row INSERT (500)    %,.0f rows/s      ingest/INSERT:  backlog %.0f%%, live %.0f%%"
@@ -312,9 +340,14 @@ public class IngestBenchmark {
 
     /** Starts the packaged service (the command bench/ingest.sh gives) and waits until it is ready. */
     static Process startService() throws Exception {
-        Process process = new ProcessBuilder("bash", "-c", System.getenv("SERVICE_CMD"))
+        return startService(System.getenv("SERVICE_CMD"), serviceUrl, "target/bench/service.log");
+    }
+
+    /** Starts the service with this command and waits until it answers ready at this address. */
+    static Process startService(String command, String serviceUrl, String log) throws Exception {
+        Process process = new ProcessBuilder("bash", "-c", command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(new java.io.File("target/bench/service.log")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new java.io.File(log)))
                 .start();
         var client = java.net.http.HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -689,6 +722,21 @@ public class IngestBenchmark {
             out.append(String.format(" %s %.0f batches, %.1f ms/batch;", timer.replace("eventlake_", "").replace("_seconds", ""),
                     count, count == 0 ? 0 : 1000 * sum / count));
         }
+        // Records delivered again (a rebalance when a new topic is picked up, a retried batch): absorbed by
+        // idempotency, but each costs a round of work.
+        double duplicates = 0;
+        StringBuilder byStream = new StringBuilder();
+        for (String line : body.split("\n")) {
+            if (line.startsWith("eventlake_events_ingested_total{") && line.contains("outcome=\"duplicate\"")) {
+                double n = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                duplicates += n;
+                var stream = java.util.regex.Pattern.compile("stream=\"([^\"]*)\"").matcher(line);
+                if (n > 0 && stream.find()) {
+                    byStream.append(String.format(" %s %,.0f", stream.group(1), n));
+                }
+            }
+        }
+        out.append(String.format(" duplicates so far %,.0f", duplicates)).append(byStream.isEmpty() ? "" : " (" + byStream + ")");
         return out.toString();
     }
 

@@ -50,6 +50,11 @@ export SERVICE_CMD="exec java $(bin/token --settings) -Xmx1g ${SERVICE_OPTS:-} -
   -Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/eventlake_bench -Dquarkus.datasource.jdbc.url=$jdbc \
   -Dmp.messaging.incoming.ingest.metadata.max.age.ms=1000 -jar target/quarkus-app/quarkus-run.jar"
 : > "$out/service.log"
+# A second instance for the two-instance run: the same command on another HTTP port.
+http_port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
+export SERVICE_CMD_2="${SERVICE_CMD/quarkus.http.port=$http_port/quarkus.http.port=$http_port2}"
+export SERVICE_URL_2="http://localhost:$http_port2"
+: > "$out/service-2.log"
 
 java -Xmx4g -cp "$cp" bench/IngestBenchmark.java "localhost:$port" "$jdbc" "$events" "$rate" "$seconds" \
   src/test/resources/fixtures/rental-updated.valid.json "http://localhost:$http_port" \
