@@ -794,8 +794,14 @@ public class IngestBenchmark {
         return DriverManager.getConnection(jdbcUrl, "eventlake", "eventlake");
     }
 
-    /** The machine's CPU use between two readings of /proc/stat, as a share of all cores (200% on two). */
-    record Cpu(long busy, long total) {
+    /**
+     * The machine's CPU use between two readings of /proc/stat, as a share of all cores (200% on two), and how it
+     * split between the processes that matter: the service, PostgreSQL, the broker, Kafka Connect and this
+     * benchmark's JVM (publisher and counters), from each process' /proc/PID/stat.
+     */
+    record Cpu(long busy, long total, Map<Long, long[]> processes) {
+        static final String[] GROUPS = { "service", "PostgreSQL", "broker", "Connect", "bench" };
+
         static Cpu now() throws java.io.IOException {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long total = 0;
@@ -803,14 +809,48 @@ public class IngestBenchmark {
                 total += Long.parseLong(f[i]);
             }
             long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]); // idle + iowait
-            return new Cpu(total - idle, total);
+            Map<Long, long[]> processes = new java.util.HashMap<>();
+            long self = ProcessHandle.current().pid();
+            try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+                for (Path dir : dirs) {
+                    try {
+                        long pid = Long.parseLong(dir.getFileName().toString());
+                        String stat = Files.readString(dir.resolve("stat"));
+                        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        String cmdline = comm.equals("java") ? Files.readString(dir.resolve("cmdline")) : "";
+                        int group = pid == self ? 4
+                                : comm.equals("postgres") ? 1
+                                : cmdline.contains("quarkus-run.jar") ? 0
+                                : cmdline.contains("EmbeddedKafkaBroker") ? 2
+                                : cmdline.contains("ConnectStandalone") ? 3 : -1;
+                        if (group >= 0) {
+                            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            processes.put(pid, new long[] { group, Long.parseLong(fields[11]) + Long.parseLong(fields[12]) });
+                        }
+                    } catch (java.io.IOException | RuntimeException gone) {
+                        // the process ended while we looked
+                    }
+                }
+            }
+            return new Cpu(total - idle, total, processes);
         }
 
         String busySince() throws java.io.IOException {
             Cpu later = now();
             int cores = Runtime.getRuntime().availableProcessors();
-            return String.format("machine busy %.0f%% of %d%%", 100.0 * cores * (later.busy - busy) / Math.max(1, later.total - total),
-                    100 * cores);
+            double scale = 100.0 * cores / Math.max(1, later.total - total);
+            long[] byGroup = new long[GROUPS.length];
+            later.processes.forEach((pid, now) -> {
+                long[] before = processes.get(pid);
+                byGroup[(int) now[0]] += now[1] - (before == null ? 0 : before[1]);
+            });
+            StringBuilder split = new StringBuilder();
+            for (int g = 0; g < GROUPS.length; g++) {
+                if (byGroup[g] > 0) {
+                    split.append(split.isEmpty() ? "" : ", ").append(String.format("%s %.0f%%", GROUPS[g], scale * byGroup[g]));
+                }
+            }
+            return String.format("machine busy %.0f%% of %d%%: %s", scale * (later.busy - busy), 100 * cores, split);
         }
     }
 }
