@@ -95,11 +95,12 @@ public interface EventLakeConfig {
         Duration stallCheckInterval();
 
         /**
-         * How many transactions store one batch at once, each on its own connection of the lake pool. A batch's
-         * events are split by key (stream and key; events without a key by partition), so each key's events stay
-         * in one lane, in order; the batch counts as stored once every lane committed. More than one lets
-         * PostgreSQL work on a batch with more than one core; 1 stores each batch in one transaction. At most
-         * the pool's size ({@code quarkus.datasource.reactive.max-size}) less what the API needs.
+         * How many transactions store one batch at once, each on its own connection of the lake pool. A batch is
+         * split by partition ({@code StoreLanes}), so each partition's events, and so each key's, are stored in
+         * order in one transaction and the lake keeps each partition's order; the batch counts as stored once
+         * every lane committed. More than one lets PostgreSQL work on a batch with more than one core; 1 stores
+         * each batch in one transaction. At most 8 (each lane holds a connection of the lake pool, whose size is
+         * {@code quarkus.datasource.reactive.max-size}, 8 by default).
          */
         @WithDefault("2")
         int storeLanes();

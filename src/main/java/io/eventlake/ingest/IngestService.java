@@ -116,7 +116,7 @@ public class IngestService {
 
     /**
      * Stores a prepared batch: its events in the lake and the latest-per-key view, and its dead letters. The batch
-     * is split into {@code eventlake.ingest.store-lanes} parts by key ({@link StoreLanes}), each stored in its own
+     * is split into {@code eventlake.ingest.store-lanes} parts by partition ({@link StoreLanes}), each stored in its own
      * transaction, all at once; it is stored when every lane committed. What is then to be forwarded and
      * published is in the returned plan; nothing has been sent yet. A lane that fails fails the store once the
      * others ended, and the caller stores the whole batch again: what a lane committed is then found in the lake

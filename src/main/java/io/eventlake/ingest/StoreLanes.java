@@ -1,42 +1,51 @@
 package io.eventlake.ingest;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.eventlake.envelope.Extraction;
-import io.eventlake.event.Event;
+import io.eventlake.forward.TopicPartitionKey;
 
 /**
- * Splits a batch into the lanes that store it at once. Every event of one key (stream and key) goes to the
- * same lane, in batch order, so a key's events are stored in order and no two lanes lock the same row of the
- * latest-per-key view; an event without a key follows its partition. Dead letters have no order to keep and go
- * with the first lane.
+ * Splits a batch into the lanes that store it at once, by partition: every record of one partition goes to the
+ * same lane, in batch order, so the lake keeps each partition's order (and with it each key's) and dead letters
+ * stay in their partition's order too. A poll often holds far more of one partition than of another, so the
+ * partitions are dealt largest first, each to the lane holding the fewest records so far.
  */
 final class StoreLanes {
 
     private StoreLanes() {
     }
 
-    /** The batch's extractions in {@code lanes} lists, each in batch order; empty lanes are left out. */
+    /** The batch's extractions in at most {@code lanes} lists, each in batch order; no list is empty. */
     static List<List<Extraction>> split(List<Extraction> extractions, int lanes) {
-        if (lanes == 1) {
+        Map<TopicPartitionKey, List<Extraction>> byPartition = new LinkedHashMap<>();
+        for (Extraction extraction : extractions) {
+            byPartition.computeIfAbsent(TopicPartitionKey.of(extraction.record().origin()), p -> new ArrayList<>())
+                    .add(extraction);
+        }
+        if (lanes == 1 || byPartition.size() == 1) {
             return List.of(extractions);
         }
+        List<List<Extraction>> partitions = new ArrayList<>(byPartition.values());
+        partitions.sort((a, b) -> Integer.compare(b.size(), a.size()));
         List<List<Extraction>> split = new ArrayList<>(lanes);
-        for (int i = 0; i < lanes; i++) {
-            split.add(new ArrayList<>(extractions.size() / lanes + 1));
+        for (List<Extraction> partition : partitions) {
+            if (split.size() < lanes) {
+                split.add(new ArrayList<>(partition));
+                continue;
+            }
+            List<Extraction> lightest = split.get(0);
+            for (List<Extraction> lane : split) {
+                if (lane.size() < lightest.size()) {
+                    lightest = lane;
+                }
+            }
+            // Two partitions in one lane: each keeps its own order; their relative order does not matter.
+            lightest.addAll(partition);
         }
-        for (Extraction extraction : extractions) {
-            int lane = extraction instanceof Extraction.Extracted extracted ? laneOf(extracted.event(), lanes) : 0;
-            split.get(lane).add(extraction);
-        }
-        split.removeIf(List::isEmpty);
         return split;
-    }
-
-    static int laneOf(Event event, int lanes) {
-        int hash = event.subject() != null ? 31 * event.stream().hashCode() + event.subject().hashCode()
-                : 31 * event.origin().topic().hashCode() + event.origin().partition();
-        return Math.floorMod(hash, lanes);
     }
 }

@@ -24,7 +24,7 @@ public record StorePlan(
         Instant resentSince) {
 
     /**
-     * The plans of a batch's lanes as one: their events in lane order (each key's events are in one lane, in
+     * The plans of a batch's lanes as one: their events in lane order (each partition's events are in one lane, in
      * order), their outcomes added up, the earliest resentSince.
      */
     static StorePlan merge(List<StorePlan> lanes) {

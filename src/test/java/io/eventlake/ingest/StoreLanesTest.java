@@ -18,75 +18,75 @@ import io.eventlake.event.RecordOrigin;
 
 class StoreLanesTest {
 
-    private static Extraction extracted(String stream, String key, int partition, long offset) {
-        RecordOrigin origin = new RecordOrigin("ingest." + stream, partition, offset);
-        Event event = new Event("/tests", stream + "-" + offset, stream + ".updated", stream, key,
-                OffsetDateTime.parse("2026-01-01T00:00:00Z"), null, null, "{}", origin);
+    private static Extraction extracted(String topic, int partition, long offset) {
+        RecordOrigin origin = new RecordOrigin(topic, partition, offset);
+        Event event = new Event("/tests", topic + "-" + partition + "-" + offset, "rentals.updated", "rentals",
+                "K-" + offset % 7, OffsetDateTime.parse("2026-01-01T00:00:00Z"), null, null, "{}", origin);
         return new Extraction.Extracted(new IncomingRecord(origin, null, new byte[0], List.of(), 0L), event, null);
     }
 
-    private static Extraction rejected(long offset) {
-        return new Extraction.Rejected(new IncomingRecord(new RecordOrigin("ingest.rentals", 3, offset), null,
+    private static Extraction rejected(String topic, int partition, long offset) {
+        return new Extraction.Rejected(new IncomingRecord(new RecordOrigin(topic, partition, offset), null,
                 new byte[] { 1 }, List.of(), 0L), RejectionCode.NOT_JSON, "not JSON");
     }
 
-    private static String keyOf(Extraction extraction) {
-        Event event = ((Extraction.Extracted) extraction).event();
-        return event.stream() + "/" + event.subject();
+    private static String partitionOf(Extraction extraction) {
+        return extraction.record().origin().topic() + "-" + extraction.record().origin().partition();
     }
 
     @Test
-    void eachKeysEventsStayInOneLaneInBatchOrderAndTheLanesShareTheWork() {
+    void eachPartitionStaysInOneLaneInBatchOrderDeadLettersIncluded() {
         List<Extraction> batch = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
-            // 50 keys of two streams, spread over four partitions regardless of key, each key seen 4 times.
-            batch.add(extracted(i % 2 == 0 ? "rentals" : "bookings", "K-" + (i % 100), i % 4, i));
+            // Two topics of four partitions, interleaved; every tenth record a dead letter.
+            String topic = i % 2 == 0 ? "ingest.rentals" : "ingest.bookings";
+            batch.add(i % 10 == 0 ? rejected(topic, i % 4, i) : extracted(topic, i % 4, i));
         }
 
         List<List<Extraction>> lanes = StoreLanes.split(batch, 2);
 
         assertThat(lanes).hasSize(2);
-        assertThat(lanes.get(0).size() + lanes.get(1).size()).isEqualTo(400);
-        // Neither lane is left nearly idle.
-        assertThat(lanes).allSatisfy(lane -> assertThat(lane.size()).isBetween(120, 280));
-        Map<String, Integer> laneOfKey = new HashMap<>();
+        assertThat(lanes.stream().mapToInt(List::size).sum()).isEqualTo(400);
+        Map<String, Integer> laneOfPartition = new HashMap<>();
+        Map<String, Long> lastOffset = new HashMap<>();
         for (int lane = 0; lane < lanes.size(); lane++) {
-            long previousOffset = -1;
             for (Extraction extraction : lanes.get(lane)) {
-                assertThat(laneOfKey.putIfAbsent(keyOf(extraction), lane)).as(keyOf(extraction)).isIn(null, lane);
-                // In batch order within the lane.
-                assertThat(extraction.record().origin().offset()).isGreaterThan(previousOffset);
-                previousOffset = extraction.record().origin().offset();
+                String partition = partitionOf(extraction);
+                assertThat(laneOfPartition.putIfAbsent(partition, lane)).as(partition).isIn(null, lane);
+                long offset = extraction.record().origin().offset();
+                assertThat(offset).as("in batch order within " + partition)
+                        .isGreaterThan(lastOffset.getOrDefault(partition, -1L));
+                lastOffset.put(partition, offset);
             }
         }
     }
 
     @Test
-    void oneLaneIsTheWholeBatchAndDeadLettersGoWithTheFirstLane() {
-        List<Extraction> batch = List.of(extracted("rentals", "K-1", 0, 1), rejected(2), extracted("rentals", "K-2", 1, 3),
-                rejected(4));
-
-        assertThat(StoreLanes.split(batch, 1)).containsExactly(batch);
-        List<List<Extraction>> lanes = StoreLanes.split(batch, 3);
-        assertThat(lanes.get(0)).filteredOn(e -> e instanceof Extraction.Rejected).hasSize(2);
-        assertThat(lanes).allSatisfy(lane -> assertThat(lane).isNotEmpty());
-        assertThat(lanes.stream().mapToInt(List::size).sum()).isEqualTo(4);
-    }
-
-    @Test
-    void anEventWithoutAKeyFollowsItsPartition() {
+    void aPollHeavyOnOnePartitionIsDealtLargestFirstToTheLightestLane() {
         List<Extraction> batch = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            batch.add(extracted("rentals", null, i % 4, i));
+        for (int i = 0; i < 600; i++) {
+            batch.add(extracted("ingest.rentals", 0, i));
         }
-
-        Map<Integer, Integer> laneOfPartition = new HashMap<>();
-        List<List<Extraction>> lanes = StoreLanes.split(batch, 2);
-        for (int lane = 0; lane < lanes.size(); lane++) {
-            for (Extraction extraction : lanes.get(lane)) {
-                int partition = extraction.record().origin().partition();
-                assertThat(laneOfPartition.putIfAbsent(partition, lane)).isIn(null, lane);
+        for (int p = 1; p <= 3; p++) {
+            for (int i = 0; i < 150; i++) {
+                batch.add(extracted("ingest.rentals", p, i));
             }
         }
+
+        List<List<Extraction>> lanes = StoreLanes.split(batch, 2);
+
+        // 600 alone; the three of 150 together (450): not 600+150 against 300.
+        assertThat(lanes).extracting(List::size).containsExactly(600, 450);
+    }
+
+    @Test
+    void oneLaneOrOnePartitionIsTheWholeBatchInOneTransaction() {
+        List<Extraction> onePartition = List.of(extracted("ingest.rentals", 2, 1), rejected("ingest.rentals", 2, 2),
+                extracted("ingest.rentals", 2, 3));
+        List<Extraction> twoPartitions = List.of(extracted("ingest.rentals", 0, 1), extracted("ingest.rentals", 1, 1));
+
+        assertThat(StoreLanes.split(onePartition, 4)).containsExactly(onePartition);
+        assertThat(StoreLanes.split(twoPartitions, 1)).containsExactly(twoPartitions);
+        assertThat(StoreLanes.split(twoPartitions, 4)).hasSize(2);
     }
 }
