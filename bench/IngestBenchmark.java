@@ -94,12 +94,7 @@ public class IngestBenchmark {
         // 1b. Ingest live: the same number of events published while the service runs (publisher, broker,
         //     database and service then share the two cores).
         String liveStream = "benchlive" + run;
-        createTopic("ingest." + liveStream, 4);
-        long liveStart = System.nanoTime();
-        Thread publisher = new Thread(() -> publish("ingest." + liveStream, liveStream + ".updated", keys, values));
-        publisher.start();
-        Result live = awaitIngested(liveStream, "clean." + liveStream, events, liveStart);
-        publisher.join();
+        Result live = liveRun(liveStream, List.of(liveStream + ".updated"), keys, values);
 
         // 1c. The same live run with schema validation on: the rental schema (plus the benchmark's version
         //     field) registered for the type first. Every event must pass it, and must be stored with its
@@ -108,13 +103,7 @@ public class IngestBenchmark {
         String schema = Files.readString(Path.of(args[7])).replaceFirst("\"properties\": \\{",
                 "\"properties\": {\"version\": {\"type\": \"integer\", \"minimum\": 0},");
         registerSchema(validatedStream + ".updated", schema);
-        createTopic("ingest." + validatedStream, 4);
-        long validatedStart = System.nanoTime();
-        Thread validatedPublisher = new Thread(
-                () -> publish("ingest." + validatedStream, validatedStream + ".updated", keys, values));
-        validatedPublisher.start();
-        Result validated = awaitIngested(validatedStream, "clean." + validatedStream, events, validatedStart);
-        validatedPublisher.join();
+        Result validated = liveRun(validatedStream, List.of(validatedStream + ".updated"), keys, values);
         long withVersion = countValidated(validatedStream + ".updated");
         if (withVersion != events) {
             throw new IllegalStateException("only " + withVersion + " of " + events + " validated events carry a schema version");
@@ -149,31 +138,15 @@ public class IngestBenchmark {
             mixValues.add(payload(fixture, rental, i));
             mixTypes.add(mixStream + "." + kind);
         }
-        createTopic("ingest." + mixStream, 4);
-        long mixStart = System.nanoTime();
-        Thread mixPublisher = new Thread(() -> publish("ingest." + mixStream, mixTypes, mixKeys, mixValues));
-        mixPublisher.start();
-        Result mix = awaitIngested(mixStream, "clean." + mixStream, events, mixStart);
-        mixPublisher.join();
+        Result mix = liveRun(mixStream, mixTypes, mixKeys, mixValues);
         long[] view = viewCounts(mixStream);
 
         // 1e. The off/on pair again: the machine is noisy, so the validation cost is the mean of two pairs.
         String liveStream2 = "benchlive2" + run;
-        createTopic("ingest." + liveStream2, 4);
-        long liveStart2 = System.nanoTime();
-        Thread publisher2 = new Thread(() -> publish("ingest." + liveStream2, liveStream2 + ".updated", keys, values));
-        publisher2.start();
-        Result live2 = awaitIngested(liveStream2, "clean." + liveStream2, events, liveStart2);
-        publisher2.join();
+        Result live2 = liveRun(liveStream2, List.of(liveStream2 + ".updated"), keys, values);
         String validatedStream2 = "benchval2" + run;
         registerSchema(validatedStream2 + ".updated", schema);
-        createTopic("ingest." + validatedStream2, 4);
-        long validatedStart2 = System.nanoTime();
-        Thread validatedPublisher2 = new Thread(
-                () -> publish("ingest." + validatedStream2, validatedStream2 + ".updated", keys, values));
-        validatedPublisher2.start();
-        Result validated2 = awaitIngested(validatedStream2, "clean." + validatedStream2, events, validatedStart2);
-        validatedPublisher2.join();
+        Result validated2 = liveRun(validatedStream2, List.of(validatedStream2 + ".updated"), keys, values);
         String serviceSideAfterIngest = serviceTimers();
 
         // 1f. Two instances: a second one joins the ingest group (same broker, same database); the same live run
@@ -191,12 +164,7 @@ public class IngestBenchmark {
             }
         }
         String twoStream = "benchtwo" + run;
-        createTopic("ingest." + twoStream, 4);
-        long twoStart = System.nanoTime();
-        Thread twoPublisher = new Thread(() -> publish("ingest." + twoStream, twoStream + ".updated", keys, values));
-        twoPublisher.start();
-        Result two = awaitIngested(twoStream, "clean." + twoStream, events, twoStart);
-        twoPublisher.join();
+        Result two = liveRun(twoStream, List.of(twoStream + ".updated"), keys, values);
         second.destroy();
         second.waitFor();
         double cost1 = (live.rate - validated.rate) / live.rate;
@@ -323,6 +291,22 @@ public class IngestBenchmark {
 
     static double publish(String topic, String type, List<byte[]> keys, List<byte[]> values) {
         return publish(topic, java.util.Collections.nCopies(keys.size(), type), keys, values);
+    }
+
+    /**
+     * A live run: a new topic of four partitions, published by a thread while the service ingests it; the rate
+     * from the first publish until every event is stored and forwarded. {@code types}: one type for all, or one
+     * per event.
+     */
+    static Result liveRun(String stream, List<String> types, List<byte[]> keys, List<byte[]> values) throws Exception {
+        List<String> perEvent = types.size() == 1 ? java.util.Collections.nCopies(keys.size(), types.get(0)) : types;
+        createTopic("ingest." + stream, 4);
+        long start = System.nanoTime();
+        Thread publisher = new Thread(() -> publish("ingest." + stream, perEvent, keys, values));
+        publisher.start();
+        Result result = awaitIngested(stream, "clean." + stream, keys.size(), start);
+        publisher.join();
+        return result;
     }
 
     static double publish(String topic, List<String> types, List<byte[]> keys, List<byte[]> values) {

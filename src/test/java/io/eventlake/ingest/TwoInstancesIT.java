@@ -3,9 +3,6 @@ package io.eventlake.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +26,6 @@ import io.eventlake.testing.BrokerPerClass;
 import io.eventlake.testing.Fixtures;
 import io.eventlake.testing.LakeDatabase;
 import io.eventlake.testing.PackagedService;
-import io.eventlake.testing.TestIdentity;
 
 /**
  * Two instances of the packaged service on one broker and one database. They share the ingest partitions (each
@@ -73,8 +69,10 @@ class TwoInstancesIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> instances.stream().allMatch(i -> i.metric(stored) > 0));
 
             // 500 events/s: about six seconds of sending; which instance runs it is up to the database.
-            long job = post(instances.get(0), "/replays", Map.of("streams", List.of(history), "targetTopic", replayTarget,
-                    "eventsPerSecond", 500)).get("id").asLong();
+            HttpResponse<String> started = instances.get(0).post("/replays", MAPPER.writeValueAsString(Map.of(
+                    "streams", List.of(history), "targetTopic", replayTarget, "eventsPerSecond", 500)));
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            long job = MAPPER.readTree(started.body()).get("id").asLong();
             PackagedService runner = await().atMost(Duration.ofSeconds(30))
                     .until(() -> instances.stream().filter(i -> runs(i, job)).findFirst().orElse(null), i -> i != null);
             await().atMost(Duration.ofSeconds(30)).until(() -> sentBy(job) >= 300);
@@ -180,15 +178,5 @@ class TwoInstancesIT {
 
     private static JsonNode get(PackagedService service, String path) throws Exception {
         return MAPPER.readTree(service.get(path).body());
-    }
-
-    private static JsonNode post(PackagedService service, String path, Object body) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + service.port() + path)).header("Content-Type", "application/json")
-                .header("Authorization", TestIdentity.bearer("operator"))
-                .POST(HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return MAPPER.readTree(response.body());
     }
 }
