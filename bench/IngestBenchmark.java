@@ -57,6 +57,10 @@ public class IngestBenchmark {
         String fixture = Files.readString(Path.of(args[5]));
         serviceUrl = args[6];
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        if ("latency".equals(System.getenv("BENCH_ONLY"))) {
+            latencyOnly(run, fixture, latencyRate, latencySeconds);
+            return;
+        }
 
         System.out.printf("Generating %,d events of about %d bytes...%n", events, payload(fixture, 1, 1).length);
         List<byte[]> keys = new ArrayList<>(events);
@@ -233,6 +237,32 @@ public class IngestBenchmark {
                 connectUpsert, ingest.rate / connectUpsert, live.rate / connectUpsert, mix.rate / connectUpsert, connectUpsertLoad);
         printLatency(latencyRate, latencySeconds, latencies);
         printLatency(HIGH_LATENCY_RATE, latencySeconds, latenciesHigh);
+    }
+
+    /**
+     * BENCH_ONLY=latency: the two latency runs alone, on a service warmed up by an uncounted run first (in the
+     * full benchmark they come after the ingest runs, on a warm JVM too). For working on latency.
+     */
+    static void latencyOnly(String run, String fixture, int rate, int seconds) throws Exception {
+        Process service = startService();
+        try {
+            createTopic("ingest.benchwarm" + run, 4);
+            latency("ingest.benchwarm" + run, "benchwarm" + run + ".updated", "clean.benchwarm" + run, fixture,
+                    HIGH_LATENCY_RATE, 15);
+            createTopic("ingest.benchlat" + run, 4);
+            long[] latencies = latency("ingest.benchlat" + run, "benchlat" + run + ".updated", "clean.benchlat" + run,
+                    fixture, rate, seconds);
+            createTopic("ingest.benchlathigh" + run, 4);
+            long[] latenciesHigh = latency("ingest.benchlathigh" + run, "benchlathigh" + run + ".updated",
+                    "clean.benchlathigh" + run, fixture, HIGH_LATENCY_RATE, seconds);
+            System.out.println();
+            System.out.println("== Event Lake latency (BENCH_ONLY=latency) ==");
+            printLatency(rate, seconds, latencies);
+            printLatency(HIGH_LATENCY_RATE, seconds, latenciesHigh);
+        } finally {
+            service.destroy();
+            service.waitFor();
+        }
     }
 
     /** The second, higher rate whose latency is reported beside the one asked for. */
@@ -647,7 +677,8 @@ public class IngestBenchmark {
         Thread.sleep(2000);
         int total = rate * seconds;
         System.out.printf("latency run: %,d events at %,d/s...%n", total, rate);
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        // A latency-minded publisher sends each event at once (linger.ms=0): the figure is the service's.
+        try (KafkaProducer<byte[], byte[]> producer = producer(0)) {
             startMillis.set(System.currentTimeMillis());
             long start = System.nanoTime();
             Random random = new Random(7);
@@ -750,12 +781,16 @@ public class IngestBenchmark {
     }
 
     static KafkaProducer<byte[], byte[]> producer() {
+        return producer(5);
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(int lingerMs) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         props.put("key.serializer", ByteArraySerializer.class.getName());
         props.put("value.serializer", ByteArraySerializer.class.getName());
         props.put("acks", "all");
-        props.put("linger.ms", "5");
+        props.put("linger.ms", Integer.toString(lingerMs));
         props.put("batch.size", "262144");
         props.put("enable.idempotence", "false");
         props.put("max.in.flight.requests.per.connection", "1");

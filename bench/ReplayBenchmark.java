@@ -57,8 +57,12 @@ public class ReplayBenchmark {
         System.out.printf("Loading %,d events of ~%d bytes into the lake...%n", small, payload(fixture, 1, 1).length);
         load(stream, fixture, 1, small);
 
+        // The raw producer before and after the small replay, the better of the two kept (the conservative
+        // choice for the ratio): the first run also warms the broker up, which a replay would meet warm anyway.
+        double rawBefore = rawProducer(fixture, small, "bench.raw.before");
         Run replaySmall = replay(stream, "bench.replay.small", small);
-        double raw = rawProducer(fixture, small);
+        double rawAfter = rawProducer(fixture, small, "bench.raw.after");
+        double raw = Math.max(rawBefore, rawAfter);
         double http = httpStream(stream, small);
 
         System.out.printf("Loading %,d more events (%,d in all)...%n", large - small, large);
@@ -69,8 +73,8 @@ public class ReplayBenchmark {
         System.out.println("== Event Lake replay benchmark ==");
         System.out.printf("replay %,d events, lake -> topic        %,.0f events/s   (peak RSS %,d MB, heap -Xmx%s)%n", small,
                 replaySmall.rate, replaySmall.peakRssKb / 1024, heap);
-        System.out.printf("raw Kafka producer, same records         %,.0f records/s  replay/raw: %.0f%%%n", raw,
-                100 * replaySmall.rate / raw);
+        System.out.printf("raw Kafka producer, same records         %,.0f records/s  replay/raw: %.0f%%   (best of %,.0f before"
+                + " and %,.0f after)%n", raw, 100 * replaySmall.rate / raw, rawBefore, rawAfter);
         System.out.printf("HTTP event stream of %,d events (NDJSON) %,.0f events/s%n", small, http);
         System.out.printf("replay %,d events, lake -> topic        %,.0f events/s   (peak RSS %,d MB, heap -Xmx%s)%n", large,
                 replayLarge.rate, replayLarge.peakRssKb / 1024, heap);
@@ -99,9 +103,11 @@ public class ReplayBenchmark {
             insert.executeUpdate();
         }
         // What autovacuum does soon after a bulk load: without statistics the planner takes the fresh table
-        // for an empty one and reads the whole range before sorting it, page after page.
-        try (Connection c = connection(); var analyze = c.createStatement()) {
-            analyze.execute("analyze lake_event");
+        // for an empty one and reads the whole range before sorting it, page after page; and until a vacuum has
+        // set the rows' hint bits, the first read of each page writes it (a replay of history reads rows that
+        // autovacuum went over long ago, not rows written a second before).
+        try (Connection c = connection(); var vacuum = c.createStatement()) {
+            vacuum.execute("vacuum analyze lake_event");
         }
         System.out.printf("  loaded in %.0f s%n", (System.nanoTime() - start) / 1e9);
     }
@@ -151,8 +157,12 @@ public class ReplayBenchmark {
     }
 
     /** The same records (CloudEvents headers, ~1 KB values) produced straight to a topic with the same settings. */
-    static double rawProducer(String fixture, long n) throws Exception {
-        String topic = "bench.raw.producer";
+    static double rawProducer(String fixture, long n, String topic) throws Exception {
+        // The values the lake holds (see load), made before the clock starts: the producer's rate alone is timed.
+        byte[][] values = new byte[2000][];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = fixture.replace("\"id\": 4711", "\"id\": " + k).getBytes(StandardCharsets.UTF_8);
+        }
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get();
         }
@@ -167,7 +177,7 @@ public class ReplayBenchmark {
         long start = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             for (long g = 1; g <= n; g++) {
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, "Rental-" + (g % 2000), payload(fixture, g % 2000, g));
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, "Rental-" + (g % 2000), values[(int) (g % 2000)]);
                 record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
                 record.headers().add("ce_id", ("e-" + g).getBytes(StandardCharsets.UTF_8));
                 record.headers().add("ce_source", "bench".getBytes(StandardCharsets.UTF_8));

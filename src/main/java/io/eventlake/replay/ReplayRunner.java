@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +40,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Runs replay jobs, one at a time per instance, on a thread of its own (so a replay never takes time from the
@@ -46,7 +48,7 @@ import io.smallrye.common.annotation.Identifier;
  * taken over once its lease ran out, from its checkpoint. Each step reads one page from the lake, sends it
  * at the job's pace, waits until Kafka acknowledged every record, then records the step: at most one step is
  * in flight, and on a takeover {@link TargetTail} finds which of its records were already acknowledged, so
- * none is sent twice. Memory holds one page.
+ * none is sent twice. The next page is read while a step is sent: memory holds two pages.
  */
 @ApplicationScoped
 public class ReplayRunner {
@@ -198,11 +200,9 @@ public class ReplayRunner {
             Counter sentCounter = Counter.builder("eventlake.replay.events").description("Events sent by replay jobs")
                     .tag("target", meterTags.target(job.targetTopic())).register(registry);
             long lastRenewal = System.nanoTime();
+            CompletableFuture<List<Event>> nextPage = pageAfter(job, checkpoint, pacer);
             while (running) {
-                int size = pacer.stepSize(config.replay().batchSize());
-                List<Event> page = job.isSnapshot()
-                        ? repository.snapshotPage(job, checkpoint.stream(), checkpoint.key(), size).await().indefinitely()
-                        : repository.historyPage(job, checkpoint.seq(), size).await().indefinitely();
+                List<Event> page = nextPage.get();
                 if (page.isEmpty()) {
                     if (job.endMarker()) {
                         // Sent again after a takeover at worst: a consumer treats any marker as the end.
@@ -216,6 +216,12 @@ public class ReplayRunner {
                     return;
                 }
                 long step = checkpoint.steps() + 1;
+                Event last = page.get(page.size() - 1);
+                Checkpoint reached = new Checkpoint(step, last.lakeSeq(), last.stream(),
+                        last.subject() == null ? "" : last.subject());
+                // The following page is read while this one is sent and acknowledged: the database and the
+                // broker work side by side instead of in turn. Two pages are in memory at most.
+                nextPage = pageAfter(job, reached, pacer);
                 byte[] mark = (job.id() + ":" + step).getBytes(StandardCharsets.UTF_8);
                 List<Future<RecordMetadata>> acks = new ArrayList<>(page.size());
                 long counted = 0;
@@ -249,8 +255,7 @@ public class ReplayRunner {
                     ack.get();
                 }
                 alreadySent = Set.of();
-                Event last = page.get(page.size() - 1);
-                checkpoint = new Checkpoint(step, last.lakeSeq(), last.stream(), last.subject() == null ? "" : last.subject());
+                checkpoint = reached;
                 sentCounter.increment(acks.size());
                 if (!repository.advance(job.id(), owner, config.replay().lease(), checkpoint, counted).await().indefinitely()) {
                     LOG.infof("EL0604 replay %d stopped: cancelled or taken over", job.id());
@@ -267,6 +272,14 @@ public class ReplayRunner {
             LOG.errorf("EL0605 replay %d failed: %s", job.id(), cause.toString());
             repository.finish(job.id(), owner, ReplayState.FAILED, cause.toString()).await().indefinitely();
         }
+    }
+
+    /** Starts reading the job's page after a checkpoint, as many events as the job's pace allows in a step. */
+    private CompletableFuture<List<Event>> pageAfter(ReplayJob job, Checkpoint after, Pacer pacer) {
+        int size = pacer.stepSize(config.replay().batchSize());
+        Uni<List<Event>> page = job.isSnapshot() ? repository.snapshotPage(job, after.stream(), after.key(), size)
+                : repository.historyPage(job, after.seq(), size);
+        return page.subscribeAsCompletionStage();
     }
 
     private static void sleepQuietly(Duration duration) {

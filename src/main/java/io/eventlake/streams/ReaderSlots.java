@@ -41,12 +41,12 @@ public class ReaderSlots {
         });
     }
 
-    /** Slots free now. */
     /** Snapshots and event streams open now. */
     public int open() {
         return size - slots.availablePermits();
     }
 
+    /** Slots free now. */
     public int available() {
         return slots.availablePermits();
     }

@@ -26,6 +26,11 @@ public class StreamEventsReader {
     EventLakeConfig config;
 
     public Multi<StreamEvent> read(String stream, long afterSeq, String type, String key, boolean follow) {
+        return pages(stream, afterSeq, type, key, follow).onItem().<StreamEvent> disjoint();
+    }
+
+    /** The same events a page at a time, every page holding at least one event (a caught-up follow sends none). */
+    public Multi<List<StreamEvent>> pages(String stream, long afterSeq, String type, String key, boolean follow) {
         AtomicLong position = new AtomicLong(afterSeq);
         int pageSize = config.streams().pageSize();
         Duration poll = config.streams().followPollInterval();
@@ -40,6 +45,6 @@ public class StreamEventsReader {
                             return Uni.createFrom().item(page.events());
                         }))
                 .whilst(events -> follow || events.size() == pageSize);
-        return pages.onItem().<StreamEvent> disjoint();
+        return pages.select().where(events -> !events.isEmpty());
     }
 }

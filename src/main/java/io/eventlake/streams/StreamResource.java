@@ -14,6 +14,8 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -37,6 +39,9 @@ public class StreamResource {
 
     @Inject
     StreamService streams;
+
+    @Inject
+    NdjsonPages ndjson;
 
     @Inject
     Caller caller;
@@ -64,16 +69,15 @@ public class StreamResource {
     @GET
     @Path("/{stream}/events")
     @Produces(NDJSON)
-    @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "A stream's events in lake order after a cursor, as NDJSON (or server-sent events with Accept: text/event-stream)", description = "Replaces 'everything updated since T' polling. Each event carries its cursor; resume with after=<cursor>. With follow=true the stream catches up, then stays open and sends new events as they arrive. Pulled from the lake as the client reads: memory stays bounded however long the stream and however slow the client.")
-    @APIResponse(responseCode = "200", description = "One event per line")
+    @APIResponse(responseCode = "200", description = "One event per line", content = @Content(mediaType = NDJSON, schema = @Schema(implementation = StreamEvent.class)))
     @APIResponse(responseCode = "400", description = "A malformed cursor")
-    public Multi<StreamEvent> events(@PathParam("stream") String stream, @QueryParam("after") String after,
+    public Multi<byte[]> events(@PathParam("stream") String stream, @QueryParam("after") String after,
             @QueryParam("type") String type, @QueryParam("key") String key, @QueryParam("follow") boolean follow) {
         caller.streams().require(stream);
-        return streams.events(stream, QueryParameters.cursor(after), QueryParameters.optional(type),
-                QueryParameters.optional(key),
-                follow);
+        // Written a page at a time (see NdjsonPages): each line is still one event, as StreamEvent describes it.
+        return streams.eventPages(stream, QueryParameters.cursor(after), QueryParameters.optional(type),
+                QueryParameters.optional(key), follow).map(ndjson::lines);
     }
 
     @GET

@@ -61,4 +61,9 @@ public class StreamService {
     public Multi<StreamEvent> events(String stream, long afterSeq, String type, String key, boolean follow) {
         return slots.open(() -> events.read(stream, afterSeq, type, key, follow));
     }
+
+    /** The same events a page at a time (never an empty page), for a client that takes them in bulk. */
+    public Multi<List<StreamEvent>> eventPages(String stream, long afterSeq, String type, String key, boolean follow) {
+        return slots.open(() -> events.pages(stream, afterSeq, type, key, follow));
+    }
 }

@@ -150,11 +150,15 @@ class StreamEventsTest extends SignedInAsAdmin {
     private static List<JsonNode> ndjson(String path) throws Exception {
         String body = given().when().get(path).then().statusCode(200).contentType(containsString("application/x-ndjson"))
                 .extract().asString();
+        // Strict NDJSON: every event on a line of its own, each line ended by a newline, no blank line (the
+        // test profile's page size of 8 makes a stream of 30 events four pages, each written as one chunk).
+        if (!body.isEmpty()) {
+            assertThat(body).endsWith("\n");
+        }
         List<JsonNode> events = new ArrayList<>();
         for (String line : body.lines().toList()) {
-            if (!line.isBlank()) {
-                events.add(MAPPER.readTree(line));
-            }
+            assertThat(line).as("a line of %s", path).isNotBlank();
+            events.add(MAPPER.readTree(line));
         }
         return events;
     }
