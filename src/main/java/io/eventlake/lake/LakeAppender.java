@@ -1,11 +1,13 @@
 package io.eventlake.lake;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,6 +40,19 @@ public class LakeAppender {
         }
     }
 
+    /** Per hour of event time, the lowest and highest seq of these events. */
+    static Map<OffsetDateTime, long[]> seqRangeByHour(List<LatestView.Appended> appended) {
+        Map<OffsetDateTime, long[]> ranges = new TreeMap<>();
+        for (LatestView.Appended a : appended) {
+            long seq = a.seq();
+            long[] range = ranges.computeIfAbsent(LakeWriteRepository.hourOf(a.event().time()),
+                    hour -> new long[] { seq, seq });
+            range[0] = Math.min(range[0], seq);
+            range[1] = Math.max(range[1], seq);
+        }
+        return ranges;
+    }
+
     /** Appends the events not in the lake yet, in list order, and applies them to the view. */
     public Uni<Result> append(SqlConnection connection, List<Event> events) {
         return writer.insert(connection, events).flatMap(inserted -> {
@@ -60,7 +75,9 @@ public class LakeAppender {
                         superseded.add(EventKey.of(a.event()));
                     }
                 }
-                return writer.markSuperseded(connection, supersededSeqs).replaceWith(new Result(inserted, superseded));
+                return writer.markSuperseded(connection, supersededSeqs)
+                        .flatMap(ignored -> writer.widenTimeIndex(connection, seqRangeByHour(appended)))
+                        .replaceWith(new Result(inserted, superseded));
             });
         });
     }

@@ -51,6 +51,20 @@ public class LakeEventRepository {
         if (query.to() != null) {
             where.add("event_time < $", query.to());
         }
+        if (query.from() != null || query.to() != null) {
+            // The seqs the window's hours span (lake_time_index): the lake is read in seq order between them, not
+            // from its start (which took time in proportion to the events before the window); no hour in the
+            // window, no event.
+            List<String> hours = new ArrayList<>();
+            if (query.from() != null) {
+                hours.add("hour >= date_trunc('hour', " + where.param(query.from()) + "::timestamptz, 'UTC')");
+            }
+            if (query.to() != null) {
+                hours.add("hour < " + where.param(query.to()));
+            }
+            String window = " from lake_time_index where " + String.join(" and ", hours);
+            where.add("seq between (select min(min_seq)" + window + ") and (select max(max_seq)" + window + ")");
+        }
         return select(where, "order by seq limit " + query.limit());
     }
 
@@ -82,8 +96,18 @@ public class LakeEventRepository {
 
         /** A condition whose {@code $} stands for this value. */
         void add(String condition, Object value) {
+            conditions.add(condition.replace("$", param(value)));
+        }
+
+        /** A condition whose values were added with {@link #param}. */
+        void add(String condition) {
+            conditions.add(condition);
+        }
+
+        /** Adds a value; returns its placeholder. */
+        String param(Object value) {
             values.addValue(value);
-            conditions.add(condition.replace("$", "$" + values.size()));
+            return "$" + values.size();
         }
     }
 

@@ -127,6 +127,58 @@ class EventResourceTest extends SignedInAsAdmin {
     }
 
     @Test
+    void aTimeRangeFindsEveryEventWhoseTimeIsInItInLakeOrderIncludingOneThatArrivedLate() {
+        String stream = IngestPipelineTest.uniqueStream();
+        String type = stream + ".updated";
+        // One key, so one partition: stored in this order. Event times in three hours of a day long past.
+        List<String> times = List.of("2025-03-01T10:15:00Z", "2025-03-01T10:45:00Z", "2025-03-01T11:59:59.999Z",
+                "2025-03-01T12:05:00Z");
+        StringBuilder batch = new StringBuilder("[");
+        for (int v = 0; v < times.size(); v++) {
+            batch.append(v == 0 ? "" : ",").append("""
+                    {"type":"%s","subject":"Rental-1","time":"%s","data":%s}""".formatted(type, times.get(v),
+                    Fixtures.rental(1, v)));
+        }
+        batch.append("]");
+        given().contentType("application/cloudevents-batch+json").body(batch.toString()).post("/events").then()
+                .statusCode(202);
+        await().atMost(PATIENCE).untilAsserted(() -> given().queryParam("type", type).get("/events").then()
+                .statusCode(200).body("events", hasSize(4)));
+        // Stored after the others, with a time in the first hour: its seq is beyond that hour's first bounds.
+        given().contentType(ContentType.JSON).body("""
+                {"type":"%s","subject":"Rental-1","time":"2025-03-01T10:30:00Z","data":%s}""".formatted(type,
+                Fixtures.rental(1, 4))).post("/events").then().statusCode(202);
+        await().atMost(PATIENCE).untilAsserted(() -> given().queryParam("type", type).get("/events").then()
+                .statusCode(200).body("events", hasSize(5)));
+
+        assertWindow(type, "2025-03-01T10:00:00Z", "2025-03-01T11:00:00Z", List.of(0, 1, 4));
+        assertWindow(type, "2025-03-01T10:30:00Z", "2025-03-01T12:00:00Z", List.of(1, 2, 4));
+        assertWindow(type, "2025-03-01T11:00:00Z", "2025-03-01T12:00:00Z", List.of(2));
+        assertWindow(type, "2025-03-01T10:20:00Z", "2025-03-01T10:40:00Z", List.of(4));
+        assertWindow(type, "2025-03-01T12:05:00.001Z", null, List.of());
+        assertWindow(type, "2025-03-01T12:00:00Z", null, List.of(3));
+        assertWindow(type, null, "2025-03-01T10:15:00.001Z", List.of(0));
+        assertWindow(type, "2025-02-01T00:00:00Z", "2025-02-02T00:00:00Z", List.of());
+        // Paged through a window: the cursor carries on inside it.
+        String next = given().queryParam("type", type).queryParam("from", "2025-03-01T10:00:00Z").queryParam("limit", 2)
+                .get("/events").then().statusCode(200).body("events.data.version", equalTo(List.of(0, 1)))
+                .extract().path("next");
+        given().queryParam("type", type).queryParam("from", "2025-03-01T10:00:00Z").queryParam("after", next)
+                .get("/events").then().statusCode(200).body("events.data.version", equalTo(List.of(2, 3, 4)));
+    }
+
+    private static void assertWindow(String type, String from, String to, List<Integer> versions) {
+        var request = given().queryParam("type", type);
+        if (from != null) {
+            request.queryParam("from", from);
+        }
+        if (to != null) {
+            request.queryParam("to", to);
+        }
+        request.get("/events").then().statusCode(200).body("events.data.version", equalTo(versions));
+    }
+
+    @Test
     void aRetriedPostWithTheSameIdStoresTheEventOnce() {
         String stream = IngestPipelineTest.uniqueStream();
         String type = stream + ".updated";
