@@ -2,6 +2,7 @@ package io.eventlake.lake;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,21 +52,38 @@ public class LakeEventRepository {
         if (query.to() != null) {
             where.add("event_time < $", query.to());
         }
-        if (query.from() != null || query.to() != null) {
-            // The seqs the window's hours span (lake_time_index): the lake is read in seq order between them, not
-            // from its start (which took time in proportion to the events before the window); no hour in the
-            // window, no event.
-            List<String> hours = new ArrayList<>();
-            if (query.from() != null) {
-                hours.add("hour >= date_trunc('hour', " + where.param(query.from()) + "::timestamptz, 'UTC')");
-            }
-            if (query.to() != null) {
-                hours.add("hour < " + where.param(query.to()));
-            }
-            String window = " from lake_time_index where " + String.join(" and ", hours);
-            where.add("seq between (select min(min_seq)" + window + ") and (select max(max_seq)" + window + ")");
+        if (query.from() == null && query.to() == null) {
+            return select(where, "order by seq limit " + query.limit());
         }
-        return select(where, "order by seq limit " + query.limit());
+        // A time range: the lake is read in seq order between the seqs its hours span (lake_time_index), not from
+        // its start (which took time in proportion to the events before the window). The bounds are looked up
+        // first and passed as values: as a subquery the planner could not see them and scanned the whole BRIN
+        // index instead. No hour in the window, no event.
+        return timeBounds(query).flatMap(bounds -> {
+            if (bounds.isEmpty()) {
+                return Uni.createFrom().item(List.of());
+            }
+            where.add("seq >= $", bounds.get()[0]);
+            where.add("seq <= $", bounds.get()[1]);
+            return select(where, "order by seq limit " + query.limit());
+        });
+    }
+
+    /** The lowest and highest seq of the hours a time range touches, if any. */
+    private Uni<Optional<long[]>> timeBounds(EventQuery query) {
+        Where hours = new Where();
+        if (query.from() != null) {
+            hours.add("hour >= date_trunc('hour', $::timestamptz, 'UTC')", query.from());
+        }
+        if (query.to() != null) {
+            hours.add("hour < $", query.to());
+        }
+        return pool.preparedQuery("select min(min_seq), max(max_seq) from lake_time_index where "
+                + String.join(" and ", hours.conditions)).execute(hours.values).map(rows -> {
+                    Row row = rows.iterator().next();
+                    return row.getLong(0) == null ? Optional.empty()
+                            : Optional.of(new long[] { row.getLong(0), row.getLong(1) });
+                });
     }
 
     /**
@@ -96,18 +114,8 @@ public class LakeEventRepository {
 
         /** A condition whose {@code $} stands for this value. */
         void add(String condition, Object value) {
-            conditions.add(condition.replace("$", param(value)));
-        }
-
-        /** A condition whose values were added with {@link #param}. */
-        void add(String condition) {
-            conditions.add(condition);
-        }
-
-        /** Adds a value; returns its placeholder. */
-        String param(Object value) {
             values.addValue(value);
-            return "$" + values.size();
+            conditions.add(condition.replace("$", "$" + values.size()));
         }
     }
 
