@@ -678,7 +678,7 @@ public class IngestBenchmark {
         int total = rate * seconds;
         System.out.printf("latency run: %,d events at %,d/s...%n", total, rate);
         // A latency-minded publisher sends each event at once (linger.ms=0): the figure is the service's.
-        try (KafkaProducer<byte[], byte[]> producer = producer(0)) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(Integer.parseInt(System.getenv().getOrDefault("LATENCY_LINGER_MS", "0")))) {
             startMillis.set(System.currentTimeMillis());
             long start = System.nanoTime();
             Random random = new Random(7);

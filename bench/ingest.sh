@@ -2,7 +2,8 @@
 # Ingest benchmark: starts the embedded broker and the packaged service against the local PostgreSQL
 # (database eventlake_bench, recreated each run), then runs bench/IngestBenchmark.java.
 #   bench/ingest.sh [events] [latency-rate] [latency-seconds]     (defaults: 200000 2000 30)
-# BENCH_ONLY=latency bench/ingest.sh: the two latency runs alone (after an uncounted warm-up run).
+# BENCH_ONLY=latency bench/ingest.sh: the two latency runs alone (after an uncounted warm-up run);
+# LATENCY_LINGER_MS: the latency publisher's linger.ms (default 0, each event sent at once).
 # Prints ingest events/s (schema validation off and on, the validation rate alone, and a compaction mix of
 # 78% creates, 20% updates and 2% deletes) beside the raw PostgreSQL INSERT/COPY and raw Kafka consume rates
 # and the peer, Kafka Connect standalone with the Debezium JDBC sink (insert and upsert; bench/connect/pom.xml,
