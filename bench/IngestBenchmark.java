@@ -259,6 +259,7 @@ public class IngestBenchmark {
             System.out.println("== Event Lake latency (BENCH_ONLY=latency) ==");
             printLatency(rate, seconds, latencies);
             printLatency(HIGH_LATENCY_RATE, seconds, latenciesHigh);
+            System.out.println(serviceTimers() + "   (over the three runs)");
         } finally {
             service.destroy();
             service.waitFor();

@@ -14,37 +14,19 @@ cd "$(dirname "$0")/.."
 events=${1:-200000}
 rate=${2:-2000}
 seconds=${3:-30}
-out=target/bench
-mkdir -p "$out"
+source bench/lib.sh
 
-bin/setup-postgres >/dev/null
-psql -h 127.0.0.1 -U postgres -qtA -d postgres -c "drop database if exists eventlake_bench" \
-  -c "create database eventlake_bench owner eventlake" >/dev/null
-jdbc=jdbc:postgresql://127.0.0.1:5432/eventlake_bench
-
-echo "Building the service and the test classpath..."
-./mvnw -q -B package -DskipTests
-./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
+bench_database eventlake_bench
+bench_build
 echo "Fetching Kafka Connect and the Debezium JDBC sink..."
 rm -rf target/bench/connect/libs
 ./mvnw -q -B -f bench/connect/pom.xml dependency:copy-dependencies -DoutputDirectory="$PWD/target/bench/connect/libs"
 export CONNECT_CMD="exec java -Xmx1g -cp '$PWD/target/bench/connect/libs/*' org.apache.kafka.connect.cli.ConnectStandalone"
 : > "$out/connect.log"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
-kafka_dir=$(mktemp -d)
-pids=()
-# Stop the service before the broker it talks to.
-cleanup() { for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; wait "${pids[$i]}" 2>/dev/null || true; done; rm -rf "$kafka_dir"; }
-trap cleanup EXIT
+bench_broker "$out/kafka.log"
 
-java -Xmx1g -cp "$cp" io.eventlake.testing.EmbeddedKafkaBroker "$port" "$kafka_dir" > "$out/kafka.log" 2>&1 &
-pids+=($!)
-until grep -q "EMBEDDED KAFKA READY" "$out/kafka.log"; do sleep 0.5; done
-echo "Embedded broker on localhost:$port"
-
-http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
+http_port=$(free_port)
 # The benchmark starts the service itself, after it has published the backlog.
 # The service trusts the local development signing key; the benchmark calls it with an admin token.
 export EVENTLAKE_TOKEN=$(bin/token admin)
@@ -53,7 +35,7 @@ export SERVICE_CMD="exec java $(bin/token --settings) -Xmx1g ${SERVICE_OPTS:-} -
   -Dmp.messaging.incoming.ingest.metadata.max.age.ms=1000 -jar target/quarkus-app/quarkus-run.jar"
 : > "$out/service.log"
 # A second instance for the two-instance run: the same command on another HTTP port.
-http_port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
+http_port2=$(free_port)
 export SERVICE_CMD_2="${SERVICE_CMD/quarkus.http.port=$http_port/quarkus.http.port=$http_port2}"
 export SERVICE_URL_2="http://localhost:$http_port2"
 : > "$out/service-2.log"

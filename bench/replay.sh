@@ -10,31 +10,13 @@ cd "$(dirname "$0")/.."
 small=${1:-1000000}
 large=${2:-5000000}
 heap=${REPLAY_HEAP:-512m}
-out=target/bench
-mkdir -p "$out"
+source bench/lib.sh
 
-bin/setup-postgres >/dev/null
-psql -h 127.0.0.1 -U postgres -qtA -d postgres -c "drop database if exists eventlake_bench" \
-  -c "create database eventlake_bench owner eventlake" >/dev/null
-jdbc=jdbc:postgresql://127.0.0.1:5432/eventlake_bench
+bench_database eventlake_bench
+bench_build
+bench_broker "$out/kafka-replay.log"
 
-echo "Building the service and the test classpath..."
-./mvnw -q -B package -DskipTests
-./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
-kafka_dir=$(mktemp -d)
-pids=()
-cleanup() { for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; wait "${pids[$i]}" 2>/dev/null || true; done; rm -rf "$kafka_dir"; }
-trap cleanup EXIT
-
-java -Xmx1g -cp "$cp" io.eventlake.testing.EmbeddedKafkaBroker "$port" "$kafka_dir" > "$out/kafka-replay.log" 2>&1 &
-pids+=($!)
-until grep -q "EMBEDDED KAFKA READY" "$out/kafka-replay.log"; do sleep 0.5; done
-echo "Embedded broker on localhost:$port"
-
-http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
+http_port=$(free_port)
 # The same heap limit for every run; the benchmark starts a fresh service for each replay.
 # The service trusts the local development signing key; the benchmark calls it with an admin token.
 export EVENTLAKE_TOKEN=$(bin/token admin)

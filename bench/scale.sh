@@ -6,15 +6,14 @@
 #   bench/scale.sh [stages] [live-events] [queries]     (defaults: 0,5000000,10000000,20000000 50000 200)
 # Disk: about 2 KB of PostgreSQL data per event (row, indexes, view; 1,969 B measured), 40 GB for 20 million; it checks
 # the free space of PostgreSQL's data directory first and stops if the last stage would not fit with 10% spare.
-# Time: loading runs at about 25,000 events/s here (13 minutes for 20 million), plus the measurements.
-# Logs go to target/bench/.
+# Time: loading runs at about 21,000 events/s here (16 minutes for 20 million), about 30 minutes in all.
+# The database is dropped at the end unless KEEP_DB=1. Logs go to target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stages=${1:-0,5000000,10000000,20000000}
 live=${2:-50000}
 queries=${3:-200}
-out=target/bench
-mkdir -p "$out"
+source bench/lib.sh
 
 bin/setup-postgres >/dev/null
 largest=$(tr ',' '\n' <<< "$stages" | sort -n | tail -1)
@@ -27,28 +26,11 @@ if [ "$free_kb" -lt "$need_kb" ]; then
 fi
 echo "Disk: $((free_kb / 1048576)) GB free under $data_dir; the largest stage ($largest events) needs about $((need_kb / 1048576)) GB."
 
-psql -h 127.0.0.1 -U postgres -qtA -d postgres -c "drop database if exists eventlake_scale" \
-  -c "create database eventlake_scale owner eventlake" >/dev/null
-jdbc=jdbc:postgresql://127.0.0.1:5432/eventlake_scale
+bench_database eventlake_scale
+bench_build
+bench_broker "$out/kafka-scale.log"
 
-echo "Building the service and the test classpath..."
-./mvnw -q -B package -DskipTests
-./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
-kafka_dir=$(mktemp -d)
-pids=()
-# Stop the service before the broker it talks to.
-cleanup() { for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; wait "${pids[$i]}" 2>/dev/null || true; done; rm -rf "$kafka_dir"; }
-trap cleanup EXIT
-
-java -Xmx1g -cp "$cp" io.eventlake.testing.EmbeddedKafkaBroker "$port" "$kafka_dir" > "$out/kafka-scale.log" 2>&1 &
-pids+=($!)
-until grep -q "EMBEDDED KAFKA READY" "$out/kafka-scale.log"; do sleep 0.5; done
-echo "Embedded broker on localhost:$port"
-
-http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
+http_port=$(free_port)
 # The service trusts the local development signing key; the benchmark calls it with an admin token.
 export EVENTLAKE_TOKEN=$(bin/token admin)
 java $(bin/token --settings) -Xmx1g ${SERVICE_OPTS:-} -Dquarkus.http.port=$http_port -Dkafka.bootstrap.servers=localhost:$port \
@@ -65,3 +47,7 @@ java -Xmx2g -cp "$cp" bench/ScaleBenchmark.java "localhost:$port" "$jdbc" "http:
   | tee "$out/scale-$(date +%Y%m%dT%H%M%S).txt"
 psql -h 127.0.0.1 -U postgres -qtA -d eventlake_scale -c \
   "select 'database size after the run: ' || pg_size_pretty(pg_database_size('eventlake_scale')) || ', ' || pg_size_pretty(pg_database_size('eventlake_scale') / greatest(count(*), 1)) || ' per event' from lake_event"
+# Tens of gigabytes: dropped unless asked to keep it for a look (KEEP_DB=1).
+if [ "${KEEP_DB:-0}" != "1" ]; then
+  psql -h 127.0.0.1 -U postgres -qtA -d postgres -c "drop database eventlake_scale with (force)" >/dev/null
+fi
