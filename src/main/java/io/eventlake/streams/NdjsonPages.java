@@ -14,8 +14,9 @@ import com.fasterxml.jackson.databind.SequenceWriter;
 
 /**
  * A page of events as one chunk of NDJSON. An NDJSON {@code Multi} is written one element per write, each
- * followed by a newline; one write per event capped an event stream at about 19,000 events/s, one per page
- * (hundreds of events) lets the reader's page size set the pace. The lines of a page are joined by newlines
+ * followed by a newline; one write per event capped an event stream below 30,000 events/s (bench/replay.sh:
+ * 29,400), one per page ({@code eventlake.streams.page-size} events) let it reach 52,000. The lines of a page are joined by
+ * newlines
  * and the last one is left without: the newline the framework writes after each element ends it.
  */
 @ApplicationScoped
