@@ -68,16 +68,21 @@ public class LakeAppender {
                     appended.add(new LatestView.Appended(event, seq));
                 }
             }
-            return view.apply(connection, appended).flatMap(supersededSeqs -> {
+            // The view's write and the time index's are sent together (the connection pipelines them, and
+            // PostgreSQL runs them in this order): one round trip less on every batch's way to its commit.
+            // The time index stays after the view, so the current hour's row, which every lane widens, is
+            // locked for the shortest time.
+            Uni<Set<Long>> viewApplied = view.apply(connection, appended);
+            Uni<Void> timeIndexWidened = writer.widenTimeIndex(connection, seqRangeByHour(appended));
+            return Uni.combine().all().unis(viewApplied, timeIndexWidened).asTuple().flatMap(applied -> {
+                Set<Long> supersededSeqs = applied.getItem1();
                 Set<EventKey> superseded = new HashSet<>();
                 for (LatestView.Appended a : appended) {
                     if (supersededSeqs.contains(a.seq())) {
                         superseded.add(EventKey.of(a.event()));
                     }
                 }
-                return writer.markSuperseded(connection, supersededSeqs)
-                        .flatMap(ignored -> writer.widenTimeIndex(connection, seqRangeByHour(appended)))
-                        .replaceWith(new Result(inserted, superseded));
+                return writer.markSuperseded(connection, supersededSeqs).replaceWith(new Result(inserted, superseded));
             });
         });
     }

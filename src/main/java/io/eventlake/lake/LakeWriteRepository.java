@@ -117,8 +117,8 @@ public class LakeWriteRepository {
 
     /**
      * Records the hours of event time these appended events fall in, with their seqs, for queries by time range
-     * (see the V9 migration). Called last in an append: the current hour's row is shared by every lane, and its
-     * lock is then held only until the commit.
+     * (see the V9 migration). Called late in an append (with the view's write, see {@link LakeAppender}): the current
+     * hour's row is shared by every lane, and its lock is then held only until the commit.
      */
     public Uni<Void> widenTimeIndex(SqlConnection connection, Map<OffsetDateTime, long[]> seqRangeByHour) {
         if (seqRangeByHour.isEmpty()) {
