@@ -186,11 +186,11 @@ public class IngestBenchmark {
         // 4. Latency at a fixed rate.
         String latencyStream = "benchlat" + run;
         createTopic("ingest." + latencyStream, 4);
-        long[] latencies = latency("ingest." + latencyStream, latencyStream + ".updated", "clean." + latencyStream,
+        LatencyRun latencies = latency("ingest." + latencyStream, latencyStream + ".updated", "clean." + latencyStream,
                 fixture, latencyRate, latencySeconds);
         String latencyHighStream = "benchlathigh" + run;
         createTopic("ingest." + latencyHighStream, 4);
-        long[] latenciesHigh = latency("ingest." + latencyHighStream, latencyHighStream + ".updated",
+        LatencyRun latenciesHigh = latency("ingest." + latencyHighStream, latencyHighStream + ".updated",
                 "clean." + latencyHighStream, fixture, HIGH_LATENCY_RATE, latencySeconds);
         service.destroy();
         service.waitFor();
@@ -250,15 +250,17 @@ public class IngestBenchmark {
             latency("ingest.benchwarm" + run, "benchwarm" + run + ".updated", "clean.benchwarm" + run, fixture,
                     HIGH_LATENCY_RATE, 15);
             createTopic("ingest.benchlat" + run, 4);
-            long[] latencies = latency("ingest.benchlat" + run, "benchlat" + run + ".updated", "clean.benchlat" + run,
+            LatencyRun latencies = latency("ingest.benchlat" + run, "benchlat" + run + ".updated", "clean.benchlat" + run,
                     fixture, rate, seconds);
             createTopic("ingest.benchlathigh" + run, 4);
-            long[] latenciesHigh = latency("ingest.benchlathigh" + run, "benchlathigh" + run + ".updated",
+            LatencyRun latenciesHigh = latency("ingest.benchlathigh" + run, "benchlathigh" + run + ".updated",
                     "clean.benchlathigh" + run, fixture, HIGH_LATENCY_RATE, seconds);
             System.out.println();
             System.out.println("== Event Lake latency (BENCH_ONLY=latency) ==");
             printLatency(rate, seconds, latencies);
+            System.out.println(serviceLatency("benchlat" + run));
             printLatency(HIGH_LATENCY_RATE, seconds, latenciesHigh);
+            System.out.println(serviceLatency("benchlathigh" + run));
             System.out.println(serviceTimers() + "   (over the three runs)");
         } finally {
             service.destroy();
@@ -266,14 +268,53 @@ public class IngestBenchmark {
         }
     }
 
+    /**
+     * The service's own share of a latency run: its end-to-end histogram from each record's arrival (the poll
+     * that brought it) to its forward, as the share of events under each bucket bound, and the mean. What the
+     * benchmark measures beyond it is the publisher, the broker and the two consumers' fetches.
+     */
+    static String serviceLatency(String stream) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        String body = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(serviceUrl + "/q/metrics"))
+                .header("Authorization", "Bearer " + System.getenv("EVENTLAKE_TOKEN")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String series = "from=\"arrival\"";
+        String streamTag = "stream=\"" + stream + "\"";
+        double count = 0, sum = 0;
+        java.util.TreeMap<Double, Double> buckets = new java.util.TreeMap<>();
+        for (String line : body.split("\n")) {
+            if (!line.startsWith("eventlake_end_to_end_latency_seconds") || !line.contains(series) || !line.contains(streamTag)) {
+                continue;
+            }
+            double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            if (line.startsWith("eventlake_end_to_end_latency_seconds_count")) {
+                count = value;
+            } else if (line.startsWith("eventlake_end_to_end_latency_seconds_sum")) {
+                sum = value;
+            } else if (line.startsWith("eventlake_end_to_end_latency_seconds_bucket")) {
+                var le = java.util.regex.Pattern.compile("le=\"([^\"]+)\"").matcher(line);
+                if (le.find() && !le.group(1).equals("+Inf")) {
+                    buckets.put(Double.parseDouble(le.group(1)), value);
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder(String.format("  service side, arrival to forward: mean %.1f ms;", count == 0 ? 0 : 1000 * sum / count));
+        for (var bucket : buckets.headMap(0.5, true).entrySet()) {
+            out.append(String.format(" <=%.0f ms %.0f%%", bucket.getKey() * 1000, count == 0 ? 0 : 100 * bucket.getValue() / count));
+        }
+        return out.toString();
+    }
+
     /** The second, higher rate whose latency is reported beside the one asked for. */
     static final int HIGH_LATENCY_RATE = 5000;
 
-    static void printLatency(int rate, int seconds, long[] latencies) {
+    static void printLatency(int rate, int seconds, LatencyRun run) {
+        long[] latencies = run.sorted();
         System.out.printf("end-to-end latency, open loop, at %,d events/s for %d s (%,d events, first 5 s not counted):%n",
                 rate, seconds, latencies.length);
         System.out.printf("  p50 %d ms   p99 %d ms   max %d ms   (from each event's scheduled send time)%n",
                 percentile(latencies, 50), percentile(latencies, 99), latencies.length == 0 ? 0 : latencies[latencies.length - 1]);
+        System.out.println(run.legs());
     }
 
     /** An ingest run's rate and the machine's CPU use during it. */
@@ -646,8 +687,13 @@ public class IngestBenchmark {
      * each one's latency runs from when it was due, not from when the producer got to it, so a stall anywhere
      * (the producer included) shows up in the figures instead of slowing the load down.
      */
-    static long[] latency(String topic, String type, String cleanTopic, String fixture, int rate, int seconds) throws Exception {
+    static LatencyRun latency(String topic, String type, String cleanTopic, String fixture, int rate, int seconds) throws Exception {
         List<Long> samples = new ArrayList<>();
+        // The legs of each counted event: due -> handed to the publisher's producer, -> the service's forward
+        // (the clean record's create time), -> read by the benchmark's consumer.
+        List<long[]> legs = new ArrayList<>();
+        int total = rate * seconds;
+        long[] sentAt = new long[total];
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong startMillis = new AtomicLong();
         java.util.regex.Pattern version = java.util.regex.Pattern.compile("\"version\": (\\d+)");
@@ -666,8 +712,10 @@ public class IngestBenchmark {
                         long i = Long.parseLong(m.group(1));
                         if (i >= warmUp) {
                             long due = startMillis.get() + i * 1000 / rate;
+                            long sent = sentAt[(int) i];
                             synchronized (samples) {
                                 samples.add(now - due);
+                                legs.add(new long[] { sent - due, r.timestamp() - sent, now - r.timestamp() });
                             }
                         }
                     }
@@ -676,7 +724,6 @@ public class IngestBenchmark {
         });
         reader.start();
         Thread.sleep(2000);
-        int total = rate * seconds;
         System.out.printf("latency run: %,d events at %,d/s...%n", total, rate);
         // A latency-minded publisher sends each event at once (linger.ms=0): the figure is the service's.
         try (KafkaProducer<byte[], byte[]> producer = producer(Integer.parseInt(System.getenv().getOrDefault("LATENCY_LINGER_MS", "0")))) {
@@ -694,6 +741,7 @@ public class IngestBenchmark {
                         payload(fixture, rental, i));
                 record.headers().add("event-type", type.getBytes(StandardCharsets.UTF_8));
                 producer.send(record);
+                sentAt[i] = System.currentTimeMillis();
             }
             producer.flush();
         }
@@ -713,10 +761,21 @@ public class IngestBenchmark {
         stop.set(true);
         reader.join();
         long[] sorted;
+        StringBuilder legText = new StringBuilder("  legs, p50 / p99 ms:");
         synchronized (samples) {
             sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
+            String[] names = { "due -> sent by the publisher", "sent -> forwarded by the service", "forwarded -> read" };
+            for (int leg = 0; leg < names.length; leg++) {
+                int l = leg;
+                long[] values = legs.stream().mapToLong(v -> v[l]).sorted().toArray();
+                legText.append(String.format(" %s %d / %d;", names[leg], percentile(values, 50), percentile(values, 99)));
+            }
         }
-        return sorted;
+        return new LatencyRun(sorted, legText.toString());
+    }
+
+    /** A latency run's end-to-end figures (sorted) and its legs' percentiles. */
+    record LatencyRun(long[] sorted, String legs) {
     }
 
     /** The service's own view: batches, and mean time per batch to store and to forward. */
