@@ -192,6 +192,8 @@ public class IngestBenchmark {
         createTopic("ingest." + latencyHighStream, 4);
         LatencyRun latenciesHigh = latency("ingest." + latencyHighStream, latencyHighStream + ".updated",
                 "clean." + latencyHighStream, fixture, HIGH_LATENCY_RATE, latencySeconds);
+        String serviceLatency = serviceLatency(latencyStream);
+        String serviceLatencyHigh = serviceLatency(latencyHighStream);
         service.destroy();
         service.waitFor();
 
@@ -236,7 +238,9 @@ public class IngestBenchmark {
         System.out.printf("Kafka Connect + Debezium JDBC sink, upsert %,.0f events/s   Event Lake/Connect: backlog %.2f, live %.2f, mix %.2f   (%s)%n",
                 connectUpsert, ingest.rate / connectUpsert, live.rate / connectUpsert, mix.rate / connectUpsert, connectUpsertLoad);
         printLatency(latencyRate, latencySeconds, latencies);
+        System.out.println(serviceLatency);
         printLatency(HIGH_LATENCY_RATE, latencySeconds, latenciesHigh);
+        System.out.println(serviceLatencyHigh);
     }
 
     /**
