@@ -66,10 +66,9 @@ public class ForwardCheckpointRepository {
     /**
      * Records that everything up to these offsets (inclusive) has been forwarded. Never moves backwards.
      * <p>
-     * Written without waiting for the WAL flush ({@code synchronous_commit = off}, see {@link #ADVANCE}): a checkpoint lost in
-     * a
-     * database crash only means a few records are forwarded again, which at-least-once allows, and it
-     * saves a disk flush on every batch.
+     * Written without waiting for the WAL flush ({@code synchronous_commit = off}, see {@link #ADVANCE}): a
+     * checkpoint lost in a database crash only means a few records are forwarded again, which at-least-once
+     * allows, and it saves a disk flush on every batch.
      */
     public Uni<Void> advance(Map<TopicPartitionKey, Long> forwardedUpTo) {
         if (forwardedUpTo.isEmpty()) {
