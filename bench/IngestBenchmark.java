@@ -278,10 +278,7 @@ public class IngestBenchmark {
      * benchmark measures beyond it is the publisher, the broker and the two consumers' fetches.
      */
     static String serviceLatency(String stream) throws Exception {
-        var client = java.net.http.HttpClient.newHttpClient();
-        String body = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(serviceUrl + "/q/metrics"))
-                .header("Authorization", "Bearer " + System.getenv("EVENTLAKE_TOKEN")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String body = serviceMetrics();
         String series = "from=\"arrival\"";
         String streamTag = "stream=\"" + stream + "\"";
         double count = 0, sum = 0;
@@ -699,7 +696,8 @@ public class IngestBenchmark {
         // (the clean record's create time), -> read by the benchmark's consumer.
         List<long[]> legs = new ArrayList<>();
         int total = rate * seconds;
-        long[] sentAt = new long[total];
+        // Written by the publisher, read by the reader thread.
+        java.util.concurrent.atomic.AtomicLongArray sentAt = new java.util.concurrent.atomic.AtomicLongArray(total);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong startMillis = new AtomicLong();
         java.util.regex.Pattern version = java.util.regex.Pattern.compile("\"version\": (\\d+)");
@@ -718,7 +716,7 @@ public class IngestBenchmark {
                         long i = Long.parseLong(m.group(1));
                         if (i >= warmUp) {
                             long due = startMillis.get() + i * 1000 / rate;
-                            long sent = sentAt[(int) i];
+                            long sent = sentAt.get((int) i);
                             synchronized (samples) {
                                 samples.add(now - due);
                                 legs.add(new long[] { sent - due, r.timestamp() - sent, now - r.timestamp() });
@@ -746,8 +744,8 @@ public class IngestBenchmark {
                 var record = new ProducerRecord<>(topic, ("Rental-" + rental).getBytes(StandardCharsets.UTF_8),
                         payload(fixture, rental, i));
                 record.headers().add("event-type", type.getBytes(StandardCharsets.UTF_8));
+                sentAt.set(i, System.currentTimeMillis());
                 producer.send(record);
-                sentAt[i] = System.currentTimeMillis();
             }
             producer.flush();
         }
@@ -784,12 +782,16 @@ public class IngestBenchmark {
     record LatencyRun(long[] sorted, String legs) {
     }
 
+    /** The service's Prometheus metrics, as text. */
+    static String serviceMetrics() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(serviceUrl + "/q/metrics"))
+                .header("Authorization", "Bearer " + System.getenv("EVENTLAKE_TOKEN")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** The service's own view: batches, and mean time per batch to store and to forward. */
     static String serviceTimers() throws Exception {
-        var client = java.net.http.HttpClient.newHttpClient();
-        String body = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(serviceUrl + "/q/metrics"))
-                .header("Authorization", "Bearer " + System.getenv("EVENTLAKE_TOKEN")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String body = serviceMetrics();
         StringBuilder out = new StringBuilder("  service side:");
         for (String timer : List.of("eventlake_lake_write_seconds", "eventlake_forward_seconds")) {
             double count = 0, sum = 0;
