@@ -122,6 +122,18 @@ public class ConfigValidator {
         if (config.compaction().batchKeys() < 1) {
             problems.add("eventlake.compaction.batch-keys must be at least 1");
         }
+        if (config.lake().retentionBatchSize() < 1) {
+            problems.add("eventlake.lake.retention-batch-size must be at least 1");
+        }
+        if (config.lake().retentionInterval().isNegative() || config.lake().retentionInterval().isZero()) {
+            problems.add("eventlake.lake.retention-interval must be positive");
+        }
+        config.lake().retentions().forEach((stream, retention) -> {
+            if (retention.isNegative() || retention.isZero()) {
+                problems.add("eventlake.lake.stream.\"" + stream + "\".retention must be positive (it is " + retention
+                        + "): a retention of nothing would delete every event as it arrives");
+            }
+        });
         if (config.forward().defaultPartitions() < 1) {
             problems.add("eventlake.forward.default-partitions must be at least 1");
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -30,6 +31,8 @@ public interface EventLakeConfig {
     Schema schema();
 
     Compaction compaction();
+
+    Lake lake();
 
     Streams streams();
 
@@ -372,6 +375,39 @@ public interface EventLakeConfig {
         /** How often each instance looks for jobs to run. */
         @WithDefault("PT1S")
         Duration pollInterval();
+    }
+
+    interface Lake {
+        /** How often each instance deletes, per stream with a retention, the events past it. */
+        @WithDefault("PT1H")
+        Duration retentionInterval();
+
+        /**
+         * Events of a stream a retention run looks at per statement (each its own short transaction, so a run never
+         * holds many locks or much memory, and ingest goes on beside it).
+         */
+        @WithDefault("1000")
+        int retentionBatchSize();
+
+        /** Per-stream settings, e.g. {@code eventlake.lake.stream."clicks".retention=P90D}. */
+        @WithName("stream")
+        Map<String, StreamLake> streams();
+
+        interface StreamLake {
+            /**
+             * How long the stream's events stay in the lake after they arrived; older ones are deleted, except the
+             * latest event of each key, so the latest-per-key view and snapshot replays stay whole. Events without a
+             * key go too. Kept forever when not set.
+             */
+            Optional<Duration> retention();
+        }
+
+        /** The streams with a retention, and theirs. */
+        default Map<String, Duration> retentions() {
+            Map<String, Duration> retentions = new TreeMap<>();
+            streams().forEach((stream, settings) -> settings.retention().ifPresent(r -> retentions.put(stream, r)));
+            return retentions;
+        }
     }
 
     interface Compaction {

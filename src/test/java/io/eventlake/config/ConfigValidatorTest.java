@@ -51,6 +51,18 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void aRetentionOfNothingOrLessIsRefusedNamingTheStream() {
+        assertThat(ConfigValidator.check(config(Map.of("eventlake.lake.stream.\"clicks\".retention", "PT0S",
+                "eventlake.lake.stream.\"orders\".retention", "-P1D", "eventlake.lake.stream.\"audit\".retention",
+                "P400D"))))
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p).contains("stream.\"clicks\".retention must be positive"))
+                .anySatisfy(p -> assertThat(p).contains("stream.\"orders\".retention must be positive"));
+        assertThat(config(Map.of("eventlake.lake.stream.\"audit\".retention", "P400D")).lake().retentions())
+                .containsOnlyKeys("audit");
+    }
+
+    @Test
     void zstdForTheServicesOwnProducersIsRefusedInTheNativeExecutableOnly() {
         SmallRyeConfig settings = new SmallRyeConfigBuilder().withSources(new io.smallrye.config.PropertiesConfigSource(
                 Map.of("kafka.compression.type", "zstd", "mp.messaging.outgoing.dead-letters.compression.type", "ZSTD",
