@@ -4,6 +4,7 @@
 #   bench/ingest.sh [events] [latency-rate] [latency-seconds]     (defaults: 200000 2000 30)
 # BENCH_ONLY=latency bench/ingest.sh: the two latency runs alone (after an uncounted warm-up run);
 # LATENCY_LINGER_MS: the latency publisher's linger.ms (default 0, each event sent at once).
+# PROFILE=1: the service records a JFR profile; its summary (threads, Event Lake classes, hot methods) is printed last.
 # Prints ingest events/s (schema validation off and on, the validation rate alone, and a compaction mix of
 # 78% creates, 20% updates and 2% deletes) beside the raw PostgreSQL INSERT/COPY and raw Kafka consume rates
 # and the peer, Kafka Connect standalone with the Debezium JDBC sink (insert and upsert; bench/connect/pom.xml,
@@ -39,7 +40,17 @@ http_port2=$(free_port)
 export SERVICE_CMD_2="${SERVICE_CMD/quarkus.http.port=$http_port/quarkus.http.port=$http_port2}"
 export SERVICE_URL_2="http://localhost:$http_port2"
 : > "$out/service-2.log"
+# PROFILE=1: the first instance records a JFR profile (settings=profile, a few percent of its CPU), summarised
+# after the figures by bench/JfrSummary.java: where the service's CPU went over every run it served.
+if [ "${PROFILE:-}" = 1 ]; then
+  rm -f "$out/service.jfr"
+  SERVICE_CMD="${SERVICE_CMD/exec java /exec java -XX:StartFlightRecording=filename=$out/service.jfr,settings=profile }"
+fi
 
 java -Xmx4g -cp "$cp" bench/IngestBenchmark.java "localhost:$port" "$jdbc" "$events" "$rate" "$seconds" \
   src/test/resources/fixtures/rental-updated.valid.json "http://localhost:$http_port" \
   src/test/resources/fixtures/rental-updated.schema.json | tee "$out/ingest-$(date +%Y%m%dT%H%M%S).txt"
+if [ "${PROFILE:-}" = 1 ]; then
+  echo "== Where the service's CPU went (JFR, $out/service.jfr) =="
+  java -cp "$cp" bench/JfrSummary.java "$out/service.jfr" | tee -a "$(ls -t "$out"/ingest-*.txt | head -n1)"
+fi

@@ -79,6 +79,29 @@ class IngestPipelineTest {
         assertThat(header(first, "ce_id")).startsWith(topic + "/");
     }
 
+    /**
+     * Payloads are handed to PostgreSQL as UTF-8 bytes (see LakeWriteRepository): text beyond Latin-1 (accents, CJK,
+     * characters outside the BMP) and escapes must come back from the lake and the clean topic as they were sent.
+     */
+    @Test
+    void aPayloadBeyondLatin1IsStoredAndForwardedAsSent() throws Exception {
+        String stream = uniqueStream();
+        String topic = "ingest." + stream;
+        String type = stream + ".updated";
+        kafka.createTopic(topic, 1);
+        String payload = "{\"name\": \"Zoë Ångström 渋谷 🚲\", \"note\": \"tab\\there, quote \\\" and \\u00e9\", "
+                + "\"tags\": [\"naïve\", \"Ελληνικά\", \"𝄞\"]}";
+        kafka.sendAll(List.of(plainJson(topic, type, "Rental-1", payload)));
+
+        await().atMost(PATIENCE).until(() -> countOfType(type) == 1);
+        String stored = (String) LakeDatabase.query("select data::text as d from lake_event where type = ?", type).get(0)
+                .get("d");
+        assertThat(MAPPER.readTree(stored)).isEqualTo(MAPPER.readTree(payload));
+        assertThat(MAPPER.readTree(stored).get("name").asText()).isEqualTo("Zoë Ångström 渋谷 🚲");
+        ConsumerRecord<byte[], byte[]> forwarded = kafka.readAll("clean." + stream, 1, Duration.ofSeconds(2), PATIENCE).get(0);
+        assertThat(MAPPER.readTree(forwarded.value())).isEqualTo(MAPPER.readTree(payload));
+    }
+
     @Test
     void rewindingTheIngestGroupCreatesNoDuplicateInTheLakeOrOnTheForwardTopic() throws Exception {
         String stream = uniqueStream();
