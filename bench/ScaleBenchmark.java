@@ -34,12 +34,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *  - p50/p99 of GET /events by key, by type (a page from a random position), by a one-hour time range (at a
  *    random point of the loaded history), GET /streams/{s}/keys/{k}, and the first page (1,000 events) of an
  *    event stream from a random position.
+ * Then, on the full lake, retention: one stream's history made old and deleted by the service (bar the latest event of
+ * each key), its rate and the queries beside it.
  * Arguments: bootstrap jdbcUrl serviceUrl fixtureJson stages(comma-separated event counts) liveEvents queries
  */
 public class ScaleBenchmark {
 
     static final int STREAMS = 4;
     static final int KEYS_PER_STREAM = 200_000;
+    /** The stream with a retention (scale.sh: ten years, so the stages see none of it happen). */
+    static final String RETAINED = "scale3";
     /** The loaded history's event time: one event a second from here. */
     static final Instant HISTORY_START = Instant.parse("2024-01-01T00:00:00Z");
     /** Rows per INSERT ... SELECT while loading: a progress line and a commit each. */
@@ -121,6 +125,61 @@ public class ScaleBenchmark {
             results.add(new Figures(lakeEvents, ingestRate, ingestLoad, byKey, byType, byTime, keyState, streamPage));
             print(results);
         }
+        retention(queries);
+    }
+
+    /**
+     * Retention on the full lake: the stream {@code RETAINED} has a retention (scale.sh sets it, ten years, so nothing
+     * expired while the stages ran); its history is made eleven years old, and the service's next run deletes all of it
+     * but the latest event of each key. Prints how fast, and the by-key and by-type queries while it runs beside the
+     * last stage's.
+     */
+    static void retention(int queries) throws Exception {
+        String stream = RETAINED;
+        System.out.printf("== Retention of %s (every event but the latest of each key made eleven years old) ==%n", stream);
+        long aged;
+        long expired;
+        try (Connection c = connection(); var age = c.prepareStatement(
+                "update lake_event set ingested_at = now() - interval '11 years' where stream = ?")) {
+            // Counted first: the deletes start as soon as the update commits.
+            expired = count(c, "select count(*) from lake_event e where stream = '" + stream + "' and not exists "
+                    + "(select 1 from latest_event l where l.stream = e.stream and l.event_key = e.event_key and l.seq = e.seq)");
+            age.setString(1, stream);
+            aged = age.executeUpdate();
+        }
+        double removedBefore = retentionRemoved(stream);
+        long start = System.nanoTime();
+        Cpu cpu = Cpu.now();
+        Random random = new Random(11);
+        long maxSeq = count("select coalesce(max(seq), 0) from lake_event");
+        long[] byKey = timed(queries, () -> get("/events?key=Rental-" + random.nextInt(KEYS_PER_STREAM) + "&limit=100"));
+        long[] byType = timed(queries, () -> get("/events?type=scale" + random.nextInt(STREAMS) + ".updated&limit=100&after="
+                + cursor((long) (random.nextDouble() * maxSeq))));
+        double queriesDone = (System.nanoTime() - start) / 1e9;
+        boolean overlapped = retentionRemoved(stream) - removedBefore < expired;
+        long deadline = System.nanoTime() + Duration.ofHours(2).toNanos();
+        while (retentionRemoved(stream) - removedBefore < expired) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("retention did not delete " + expired + " events within 2 hours");
+            }
+            Thread.sleep(200);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String load = cpu.busySince();
+        System.out.printf("aged %,d events of %s; retention deleted the %,d expired in %.1f s: %,.0f events/s (%s)%n", aged,
+                stream, expired, seconds, expired / seconds, load);
+        System.out.printf("beside it (%s, the queries took %.1f s): events by key %s, by type %s ms (p50 / p99)%n%n",
+                overlapped ? "the deletes still running when the queries ended" : "the deletes ended before the queries did",
+                queriesDone, pair(byKey), pair(byType));
+    }
+
+    /** The service's count of events retention deleted from the stream. */
+    static double retentionRemoved(String stream) throws Exception {
+        HttpResponse<String> response = HTTP.send(request("/q/metrics"), HttpResponse.BodyHandlers.ofString());
+        String series = "eventlake_retention_events_removed_total{stream=\"" + stream + "\"} ";
+        return response.body().lines().filter(line -> line.startsWith(series))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length()))).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + series + "in the metrics: is its retention set?"));
     }
 
     static void print(List<Figures> results) {

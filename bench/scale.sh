@@ -2,7 +2,9 @@
 # Scale benchmark: is the service as fast with a full lake as with an empty one? Starts the embedded broker and
 # the packaged service against the local PostgreSQL (database eventlake_scale, recreated each run), then runs
 # bench/ScaleBenchmark.java, which loads the lake in stages straight into the tables and at each stage prints
-# the live ingest rate and p50/p99 of the lake and stream queries beside the first stage's.
+# the live ingest rate and p50/p99 of the lake and stream queries beside the first stage's; then, on the full
+# lake, the rate at which retention deletes a stream's expired history (scale3: ten years of retention, its events
+# made eleven years old), with the queries beside it.
 #   bench/scale.sh [stages] [live-events] [queries]     (defaults: 0,5000000,10000000,20000000 50000 200)
 # Disk: about 2 KB of PostgreSQL data per event (row, indexes, view; 1,969 B measured), 40 GB for 20 million; it checks
 # the free space of PostgreSQL's data directory first and stops if the last stage would not fit with 10% spare.
@@ -35,7 +37,8 @@ http_port=$(free_port)
 export EVENTLAKE_TOKEN=$(bin/token admin)
 java $(bin/token --settings) -Xmx1g ${SERVICE_OPTS:-} -Dquarkus.http.port=$http_port -Dkafka.bootstrap.servers=localhost:$port \
   -Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/eventlake_scale -Dquarkus.datasource.jdbc.url=$jdbc \
-  -Dmp.messaging.incoming.ingest.metadata.max.age.ms=1000 -jar target/quarkus-app/quarkus-run.jar > "$out/service-scale.log" 2>&1 &
+  -Dmp.messaging.incoming.ingest.metadata.max.age.ms=1000 '-Deventlake.lake.stream."scale3".retention=P3650D' \
+  -Deventlake.lake.retention-interval=PT2S -jar target/quarkus-app/quarkus-run.jar > "$out/service-scale.log" 2>&1 &
 pids+=($!)
 until curl -sf "http://localhost:$http_port/q/health/ready" > /dev/null; do
   kill -0 "${pids[-1]}" 2>/dev/null || { echo "the service stopped; see $out/service-scale.log" >&2; exit 1; }
