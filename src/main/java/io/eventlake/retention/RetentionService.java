@@ -73,9 +73,8 @@ public class RetentionService {
 
     void schedule(@Observes StartupEvent event) {
         Map<String, Duration> retentions = config.lake().retentions();
-        retentions.keySet().forEach(stream -> removedCounters.put(stream, Counter.builder("eventlake.retention.events_removed")
-                .description("Events deleted from the lake because they were older than their stream's retention")
-                .tag("stream", stream).register(registry)));
+        // Registered at start, so that each stream's series is there (at 0) before its first delete.
+        retentions.keySet().forEach(this::removedCounter);
         if (retentions.isEmpty()) {
             return;
         }
@@ -128,8 +127,7 @@ public class RetentionService {
 
     private Uni<Long> steps(SqlConnection connection, String stream, OffsetDateTime arrivedBefore) {
         AtomicLong after = new AtomicLong(0);
-        Counter removedCounter = removedCounters.computeIfAbsent(stream, s -> Counter
-                .builder("eventlake.retention.events_removed").tag("stream", s).register(registry));
+        Counter removedCounter = removedCounter(stream);
         return Multi.createBy().repeating()
                 .uni(() -> repository.step(connection, stream, after.get(), config.lake().retentionBatchSize(),
                         arrivedBefore))
@@ -141,6 +139,12 @@ public class RetentionService {
                     removedCounter.increment(step.removed());
                 })
                 .collect().with(Collectors.summingLong(Step::removed));
+    }
+
+    private Counter removedCounter(String stream) {
+        return removedCounters.computeIfAbsent(stream, s -> Counter.builder("eventlake.retention.events_removed")
+                .description("Events deleted from the lake because they were older than their stream's retention")
+                .tag("stream", s).register(registry));
     }
 
     private void finished(String stream, OffsetDateTime arrivedBefore, long removed, long started) {
