@@ -9,7 +9,6 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.eventlake.lake.StreamJobLocks;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -58,11 +57,13 @@ public class CompactionRunRepository {
      * instances); false when another connection holds it.
      */
     public Uni<Boolean> tryLock(SqlClient connection, String stream) {
-        return StreamJobLocks.tryLock(connection, "eventlake.compaction", stream);
+        return connection.preparedQuery("select pg_try_advisory_lock(hashtext('eventlake.compaction'), hashtext($1))")
+                .execute(Tuple.of(stream)).map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     public Uni<Void> unlock(SqlClient connection, String stream) {
-        return StreamJobLocks.unlock(connection, "eventlake.compaction", stream);
+        return connection.preparedQuery("select pg_advisory_unlock(hashtext('eventlake.compaction'), hashtext($1))")
+                .execute(Tuple.of(stream)).replaceWithVoid();
     }
 
     /** Up to {@code limit} keys of the stream after {@code afterKey}, in key order. */

@@ -4,7 +4,6 @@ import java.time.OffsetDateTime;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.eventlake.lake.StreamJobLocks;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -56,11 +55,13 @@ public class RetentionRepository {
      * instances; a crash releases it); false when another connection holds it.
      */
     public Uni<Boolean> tryLock(SqlClient connection, String stream) {
-        return StreamJobLocks.tryLock(connection, "eventlake.retention", stream);
+        return connection.preparedQuery("select pg_try_advisory_lock(hashtext('eventlake.retention'), hashtext($1))")
+                .execute(Tuple.of(stream)).map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     public Uni<Void> unlock(SqlClient connection, String stream) {
-        return StreamJobLocks.unlock(connection, "eventlake.retention", stream);
+        return connection.preparedQuery("select pg_advisory_unlock(hashtext('eventlake.retention'), hashtext($1))")
+                .execute(Tuple.of(stream)).replaceWithVoid();
     }
 
     /** One step of a run over the stream's events after {@code afterSeq}, deleting those that arrived before the limit. */
