@@ -94,12 +94,20 @@ public class ReplayBenchmark {
                 on conflict (hour) do update set min_seq = least(t.min_seq, excluded.min_seq),
                                                   max_seq = greatest(t.max_seq, excluded.max_seq)
                 """); PreparedStatement insert = c.prepareStatement("""
-                insert into lake_event (source, event_id, type, stream, event_key, event_time, data, source_topic,
-                                        source_partition, source_offset)
-                select 'bench', 'e-' || g, ? || '.updated', ?, 'Rental-' || (g % 2000), now(),
-                       replace(?, '"id": 4711', '"id": ' || (g % 2000))::jsonb, 'ingest.bench', 0, g
-                from generate_series(?, ?) g
+                with e as (
+                  insert into lake_event (source, event_id, type, stream, event_key, event_time, data, source_topic,
+                                          source_partition, source_offset)
+                  select 'bench', 'e-' || g, ? || '.updated', ?, 'Rental-' || (g % 2000), now(),
+                         replace(?, '"id": 4711', '"id": ' || (g % 2000))::jsonb, 'ingest.bench', 0, g
+                  from generate_series(?, ?) g
+                  returning event_id, source, seq)
+                insert into lake_event_id (event_id, source, seq) select event_id, source, seq from e
                 """)) {
+            // The partitions the events go into, as the service makes them.
+            try (var partitions = c.createStatement()) {
+                partitions.executeQuery("select count(*) from lake_ensure_partitions(" + Math.max(10_000_000L, to - from + 1)
+                        + ")").close();
+            }
             insert.setString(1, stream);
             insert.setString(2, stream);
             insert.setString(3, fixture);

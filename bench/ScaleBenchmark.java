@@ -48,6 +48,8 @@ public class ScaleBenchmark {
     static final Instant HISTORY_START = Instant.parse("2024-01-01T00:00:00Z");
     /** Rows per INSERT ... SELECT while loading: a progress line and a commit each. */
     static final long LOAD_CHUNK = 1_000_000;
+    /** The service's default partition size (eventlake.lake.partition-size): the loads make partitions of it too. */
+    static final long PARTITION_SIZE = 10_000_000;
 
     /** The hours of event time of the events after a seq, as the service's appends record them (lake_time_index). */
     static final String TIME_INDEX = """
@@ -214,13 +216,19 @@ public class ScaleBenchmark {
             for (long chunk = from; chunk <= to; chunk += LOAD_CHUNK) {
                 long last = Math.min(to, chunk + LOAD_CHUNK - 1);
                 long seqBefore = count(c, "select coalesce(max(seq), 0) from lake_event");
+                // The partitions the chunk goes into, as the service makes them (a chunk is at most one partition
+                // of the default size, which is what the service uses here).
+                count(c, "select count(*) from lake_ensure_partitions(" + PARTITION_SIZE + ")");
                 try (PreparedStatement insert = c.prepareStatement("""
-                        insert into lake_event (source, event_id, type, stream, event_key, event_time, data, source_topic,
-                                                source_partition, source_offset)
-                        select 'scale', 'e-' || g, 'scale' || (g % 4) || '.updated', 'scale' || (g % 4),
-                               'Rental-' || ((g / 4) % 200000), ?::timestamptz + g * interval '1 second',
-                               replace(?, '"id": 4711', '"id": ' || ((g / 4) % 200000))::jsonb, 'ingest.scale', 0, g
-                        from generate_series(?, ?) g
+                        with e as (
+                          insert into lake_event (source, event_id, type, stream, event_key, event_time, data,
+                                                  source_topic, source_partition, source_offset)
+                          select 'scale', 'e-' || g, 'scale' || (g % 4) || '.updated', 'scale' || (g % 4),
+                                 'Rental-' || ((g / 4) % 200000), ?::timestamptz + g * interval '1 second',
+                                 replace(?, '"id": 4711', '"id": ' || ((g / 4) % 200000))::jsonb, 'ingest.scale', 0, g
+                          from generate_series(?, ?) g
+                          returning event_id, source, seq)
+                        insert into lake_event_id (event_id, source, seq) select event_id, source, seq from e
                         """)) {
                     insert.setString(1, HISTORY_START.toString());
                     insert.setString(2, fixture);

@@ -34,11 +34,20 @@ public class CompactionRunRepository {
             order by event_key limit $3
             """;
 
-    /** Every event of these keys older than the limit, except each key's latest. */
+    /**
+     * Every event of these keys older than the limit, except each key's latest, with its idempotency key (a removed
+     * event is gone from the lake; its id is free again, as before the lake was partitioned).
+     */
     private static final String REMOVE_SUPERSEDED = """
-            delete from lake_event e
-            using unnest($2::text[], $3::bigint[]) as k(event_key, seq)
-            where e.event_key = k.event_key and e.stream = $1 and e.seq <> k.seq and e.ingested_at < $4
+            with gone as (
+                delete from lake_event e
+                using unnest($2::text[], $3::bigint[]) as k(event_key, seq)
+                where e.event_key = k.event_key and e.stream = $1 and e.seq <> k.seq and e.ingested_at < $4
+                returning e.event_id, e.source
+            ), ids as (
+                delete from lake_event_id i using gone where i.event_id = gone.event_id and i.source = gone.source
+            )
+            select count(*) from gone
             """;
 
     /** Deleted keys whose tombstone is past its retention: the view row goes, then the tombstone itself. */
@@ -50,7 +59,12 @@ public class CompactionRunRepository {
             returning l.seq
             """;
 
-    private static final String REMOVE_EVENTS = "delete from lake_event where seq = any($1::bigint[])";
+    private static final String REMOVE_EVENTS = """
+            with gone as (
+                delete from lake_event where seq = any($1::bigint[]) returning event_id, source
+            )
+            delete from lake_event_id i using gone where i.event_id = gone.event_id and i.source = gone.source
+            """;
 
     /**
      * Takes the stream's compaction lock on this connection (a session advisory lock, so one run per stream across
@@ -84,7 +98,7 @@ public class CompactionRunRepository {
         return connection.preparedQuery(REMOVE_SUPERSEDED)
                 .execute(Tuple.tuple().addString(stream).addArrayOfString(batch.keys().toArray(String[]::new))
                         .addArrayOfLong(batch.latestSeqs().toArray(Long[]::new)).addOffsetDateTime(olderThan))
-                .map(rows -> rows.rowCount());
+                .map(rows -> rows.iterator().next().getLong(0).intValue());
     }
 
     /** Removes the view rows of these keys deleted before {@code before}; answers their tombstones' seqs. */

@@ -122,6 +122,12 @@ public class ConfigValidator {
         if (config.compaction().batchKeys() < 1) {
             problems.add("eventlake.compaction.batch-keys must be at least 1");
         }
+        if (config.lake().partitionSize() < 1) {
+            problems.add("eventlake.lake.partition-size must be at least 1 (events per partition; 10000000 by default)");
+        }
+        if (config.lake().partitionCheckInterval().isNegative() || config.lake().partitionCheckInterval().isZero()) {
+            problems.add("eventlake.lake.partition-check-interval must be positive");
+        }
         if (config.lake().retentionBatchSize() < 1) {
             problems.add("eventlake.lake.retention-batch-size must be at least 1");
         }

@@ -378,6 +378,22 @@ public interface EventLakeConfig {
     }
 
     interface Lake {
+        /**
+         * Events per partition of the lake (a range of seq each). Each partition has its own indexes, so appends
+         * touch only the newest ones however large the lake grows; smaller partitions mean more of them for a
+         * query that spans the whole lake (by key, by type) to look into. Changing it applies to partitions
+         * created from then on.
+         */
+        @WithDefault("10000000")
+        long partitionSize();
+
+        /**
+         * How often each instance makes sure a whole partition lies ahead of the lake's sequence, creating the
+         * next ones when it does not (an append that finds none creates it too, then is retried).
+         */
+        @WithDefault("PT1M")
+        Duration partitionCheckInterval();
+
         /** How often each instance deletes, per stream with a retention, the events past it. */
         @WithDefault("PT1H")
         Duration retentionInterval();

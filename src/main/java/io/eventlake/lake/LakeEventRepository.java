@@ -92,7 +92,8 @@ public class LakeEventRepository {
      */
     public Uni<List<LakeEvent>> byEventId(String eventId, String source, Set<String> streams) {
         Where where = new Where();
-        where.add("event_id = $", eventId);
+        // The id's rows are found through the idempotency keys (event_id leads), then by seq in their partitions.
+        where.add("seq in (select seq from lake_event_id where event_id = $)", eventId);
         if (source != null) {
             where.add("source = $", source);
         }

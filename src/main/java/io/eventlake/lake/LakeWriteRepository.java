@@ -24,22 +24,38 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * The SQL that writes {@code lake_event} ({@link LakeAppender} orchestrates it with the view). The hot path of
  * ingest, so it is one multi-row statement per batch over the
  * reactive client rather than one statement per event: PostgreSQL's
- * {@code unnest} turns column arrays into rows, and {@code on conflict do nothing} makes redelivery a no-op.
+ * {@code unnest} turns column arrays into rows, and {@code on conflict do nothing} on the idempotency keys
+ * ({@code lake_event_id}, see the V10 migration) makes redelivery a no-op.
  */
 @ApplicationScoped
 public class LakeWriteRepository {
 
+    /**
+     * Claims each event's idempotency key in {@code lake_event_id} first, with the seq it gets (in list order; the
+     * first of several with one key in a list), then stores the events whose claim went through. A key already there
+     * (a redelivery, in any partition) claims nothing and stores nothing.
+     */
     private static final String INSERT = """
-            insert into lake_event (source, event_id, type, stream, event_key, event_time, content_type,
+            with input as (
+                select *
+                from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                            $7::text[], $8::text[], $9::bytea[], $10::text[], $11::int[], $12::bigint[], $13::int[],
+                            $14::boolean[])
+                     with ordinality as u(s, i, t, st, k, tm, ct, ds, d, tp, p, o, sv, ts, ord)
+            ), firsts as (
+                select distinct on (i, s) * from input order by i, s, ord
+            ), claimed as (
+                insert into lake_event_id (event_id, source, seq)
+                select i, s, nextval('lake_event_seq') from (select i, s from firsts order by ord) f
+                on conflict do nothing
+                returning event_id, source, seq
+            )
+            insert into lake_event (seq, source, event_id, type, stream, event_key, event_time, content_type,
                                     data_schema, data, source_topic, source_partition, source_offset,
                                     schema_version, tombstone)
-            select s, i, t, st, k, tm, ct, ds, convert_from(d, 'UTF8')::jsonb, tp, p, o, sv, ts
-            from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                        $7::text[], $8::text[], $9::bytea[], $10::text[], $11::int[], $12::bigint[], $13::int[],
-                        $14::boolean[])
-                 with ordinality as u(s, i, t, st, k, tm, ct, ds, d, tp, p, o, sv, ts, ord)
-            order by ord
-            on conflict (event_id, source) do nothing
+            select c.seq, s, i, t, st, k, tm, ct, ds, convert_from(d, 'UTF8')::jsonb, tp, p, o, sv, ts
+            from claimed c join firsts f on f.i = c.event_id and f.s = c.source
+            order by c.seq
             returning source, event_id, seq
             """;
 
@@ -56,9 +72,9 @@ public class LakeWriteRepository {
 
     private static final String ORIGINS = """
             select e.source, e.event_id, e.source_topic, e.source_partition, e.source_offset, e.seq, e.ingested_at
-            from lake_event e
-            join unnest($1::text[], $2::text[]) as k(source, event_id)
-              on e.event_id = k.event_id and e.source = k.source
+            from unnest($1::text[], $2::text[]) as k(source, event_id)
+            join lake_event_id i on i.event_id = k.event_id and i.source = k.source
+            join lake_event e on e.seq = i.seq
             where not e.superseded
             """;
 

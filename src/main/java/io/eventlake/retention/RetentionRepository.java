@@ -30,7 +30,8 @@ public class RetentionRepository {
 
     /**
      * The next {@code $3} events of the stream after position {@code $2} (the stream's index, in lake order); of those
-     * that arrived before {@code $4}, every one that is not the latest of its key is deleted. One statement, so each
+     * that arrived before {@code $4}, every one that is not the latest of its key is deleted, with its idempotency key
+     * ({@code lake_event_id}: a deleted event's id is free again). One statement, so each
      * step is its own short transaction: the latest-of-key check and the delete see the same view.
      */
     private static final String STEP = """
@@ -44,7 +45,9 @@ public class RetentionRepository {
                 where gone.seq = s.seq and s.ingested_at < $4
                   and not exists (select 1 from latest_event l
                                   where l.stream = $1 and l.event_key = s.event_key and l.seq = s.seq)
-                returning gone.seq
+                returning gone.event_id, gone.source
+            ), ids as (
+                delete from lake_event_id i using removed where i.event_id = removed.event_id and i.source = removed.source
             )
             select (select max(seq) from scanned), (select count(*) from scanned where ingested_at >= $4),
                    (select count(*) from removed)

@@ -63,6 +63,16 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void anEmptyPartitionOrNoCheckIntervalIsRefused() {
+        assertThat(ConfigValidator.check(config(Map.of("eventlake.lake.partition-size", "0",
+                "eventlake.lake.partition-check-interval", "PT0S"))))
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p).contains("eventlake.lake.partition-size must be at least 1"))
+                .anySatisfy(p -> assertThat(p).contains("eventlake.lake.partition-check-interval must be positive"));
+        assertThat(config(Map.of()).lake().partitionSize()).isEqualTo(10_000_000L);
+    }
+
+    @Test
     void zstdForTheServicesOwnProducersIsRefusedInTheNativeExecutableOnly() {
         SmallRyeConfig settings = new SmallRyeConfigBuilder().withSources(new io.smallrye.config.PropertiesConfigSource(
                 Map.of("kafka.compression.type", "zstd", "mp.messaging.outgoing.dead-letters.compression.type", "ZSTD",

@@ -97,6 +97,8 @@ class RetentionTest extends SignedInAsAdmin {
         await().atMost(PATIENCE).until(() -> ours(run).size() == 5);
         assertThat(ours(run)).containsExactly(run + "-A-3", run + "-B-1", run + "-C-1", run + "-C-2", run + "--3");
         assertThat(LakeDatabase.count(EXPIRED)).isZero();
+        // Their idempotency keys went with them; those of the events kept stay.
+        assertThat(LakeDatabase.count("select count(*) from lake_event_id where event_id like ?", run + "-%")).isEqualTo(5);
         given().when().get("/streams/{s}/keys/{k}", STREAM, run + "-A").then().statusCode(200)
                 .body("data.version", equalTo(3));
         given().when().get("/streams/{s}/keys/{k}", STREAM, run + "-B").then().statusCode(200)

@@ -48,7 +48,9 @@ class SnapshotIT {
     @Test
     void aSnapshotAndAnEventStreamOf100000EventsStreamWithA64MbHeapToASlowReader() throws Exception {
         String stream = "snap" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        // Written straight into the lake and the view: this test is about reading them.
+        // Written straight into the lake (its partitions first, as the service makes them) and the view: this test is
+        // about reading them.
+        LakeDatabase.count("select count(*) from lake_ensure_partitions(?)", KEYS);
         LakeDatabase.count("""
                 with e as (
                   insert into lake_event (source, event_id, type, stream, event_key, event_time, data, source_topic,
@@ -56,7 +58,8 @@ class SnapshotIT {
                   select 'it', ? || '-' || g, ? || '.updated', ?, 'K' || lpad(g::text, 6, '0'), now(),
                          jsonb_build_object('n', g, 'pad', repeat('x', 1000)), 'ingest.it', 0, g
                   from generate_series(1, ?) g
-                  returning stream, event_key, seq, event_time)
+                  returning stream, event_key, seq, event_time, event_id, source)
+                , i as (insert into lake_event_id (event_id, source, seq) select event_id, source, seq from e)
                 , v as (insert into latest_event (stream, event_key, seq, event_time)
                         select stream, event_key, seq, event_time from e returning 1)
                 select count(*) from v

@@ -1,0 +1,108 @@
+package io.eventlake.lake;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+import io.eventlake.testing.Fixtures;
+import io.eventlake.testing.KafkaBrokerResource;
+import io.eventlake.testing.KafkaTestClient;
+import io.eventlake.testing.LakeDatabase;
+import io.eventlake.testing.SignedInAsAdmin;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The lake partitioned by seq (1,000 events per partition in the test profile, checked every second), against a real
+ * broker and database: events spread over several partitions are stored once each, a record redelivered after its
+ * event's partition was left behind is still a duplicate, reads find events in every partition, and an append past the
+ * last partition gets one and goes through.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+class LakePartitionsTest extends SignedInAsAdmin {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final String CHECK = "Event Lake partitions";
+    private static final int EVENTS = 2_500;
+
+    private static final KafkaTestClient kafka = KafkaBrokerResource.client();
+
+    @Test
+    void eventsOverSeveralPartitionsAreStoredOnceAndARedeliveryIntoALaterPartitionIsADuplicate() {
+        String stream = Fixtures.uniqueStream();
+        String topic = "ingest." + stream;
+        kafka.createTopic(topic, 1);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 1; i <= EVENTS; i++) {
+            records.add(record(topic, stream, i));
+        }
+        kafka.sendAll(records);
+        await().atMost(PATIENCE).until(() -> stored(stream) == EVENTS);
+        assertThat(LakeDatabase.count("select count(distinct tableoid) from lake_event where stream = ?", stream))
+                .as("partitions the events landed in").isGreaterThanOrEqualTo(3);
+        assertThat(LakeDatabase.count("""
+                select count(*) from lake_event e join lake_event_id i on i.event_id = e.event_id and i.source = e.source
+                where e.stream = ? and i.seq = e.seq""", stream)).as("idempotency keys pointing at their events")
+                .isEqualTo(EVENTS);
+
+        // The first ten again (their events lie in partitions appends have left), then one new event after them on
+        // the same partition: once it is stored, the ten were read and found to be there already.
+        List<ProducerRecord<byte[], byte[]>> again = new ArrayList<>(records.subList(0, 10));
+        again.add(record(topic, stream, EVENTS + 1));
+        kafka.sendAll(again);
+        await().atMost(PATIENCE).until(() -> stored(stream) == EVENTS + 1);
+        assertThat(LakeDatabase.count("select count(distinct event_id) from lake_event where stream = ?", stream))
+                .isEqualTo(EVENTS + 1);
+
+        // Reads reach every partition: by id (through the idempotency keys), and by type from the first event on.
+        given().when().get("/events/{id}", stream + "-1").then().statusCode(200).body("id", equalTo(stream + "-1"));
+        given().when().get("/events/{id}", stream + "-" + EVENTS).then().statusCode(200)
+                .body("id", equalTo(stream + "-" + EVENTS));
+        given().queryParam("type", stream + ".updated").queryParam("limit", 1).when().get("/events").then().statusCode(200)
+                .body("events[0].id", equalTo(stream + "-1"));
+        await().atMost(PATIENCE).untilAsserted(() -> given().when().get("/q/health/well").then()
+                .body("checks.find { it.name == '" + CHECK + "' }.status", equalTo("UP"))
+                .body("checks.find { it.name == '" + CHECK + "' }.data.headroom", greaterThanOrEqualTo(1000)));
+    }
+
+    @Test
+    void anAppendPastTheLastPartitionGetsOneAndGoesThrough() {
+        String stream = Fixtures.uniqueStream();
+        String topic = "ingest." + stream;
+        kafka.createTopic(topic, 1);
+        // The sequence jumps past every partition there is: the next append's rows have none to go to.
+        long lastEnd = LakeDatabase.count("select max(to_seq) from lake_partition");
+        LakeDatabase.count("select setval('lake_event_seq', ?)", lastEnd + 10);
+        kafka.sendAll(List.of(record(topic, stream, 1), record(topic, stream, 2)));
+
+        await().atMost(PATIENCE).until(() -> stored(stream) == 2);
+        assertThat(LakeDatabase.count("select min(seq) from lake_event where stream = ?", stream)).isGreaterThan(lastEnd);
+        assertThat(LakeDatabase.count("""
+                select count(*) from lake_event e join lake_partition p on e.seq >= p.from_seq and e.seq < p.to_seq
+                where e.stream = ?""", stream)).as("events inside a recorded partition").isEqualTo(2);
+    }
+
+    private static long stored(String stream) {
+        return LakeDatabase.count("select count(*) from lake_event where stream = ?", stream);
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String topic, String stream, int n) {
+        var record = new ProducerRecord<>(topic, ("K" + n % 50).getBytes(StandardCharsets.UTF_8),
+                Fixtures.rental(n, 1).getBytes(StandardCharsets.UTF_8));
+        record.headers().add("event-type", (stream + ".updated").getBytes(StandardCharsets.UTF_8));
+        record.headers().add("event-id", (stream + "-" + n).getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+}
