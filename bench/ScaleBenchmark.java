@@ -48,8 +48,8 @@ public class ScaleBenchmark {
     static final Instant HISTORY_START = Instant.parse("2024-01-01T00:00:00Z");
     /** Rows per INSERT ... SELECT while loading: a progress line and a commit each. */
     static final long LOAD_CHUNK = 1_000_000;
-    /** The service's default partition size (eventlake.lake.partition-size): the loads make partitions of it too. */
-    static final long PARTITION_SIZE = 10_000_000;
+    /** The service's partition size (eventlake.lake.partition-size; scale.sh passes it): the loads make partitions of it too. */
+    static final long PARTITION_SIZE = Long.parseLong(System.getenv().getOrDefault("PARTITION_SIZE", "10000000"));
 
     /** The hours of event time of the events after a seq, as the service's appends record them (lake_time_index). */
     static final String TIME_INDEX = """
@@ -102,7 +102,10 @@ public class ScaleBenchmark {
                     vacuum.execute("vacuum analyze latest_event");
                 }
             }
-            System.out.printf("== %,d events loaded: measuring ==%n", loaded);
+            try (Connection c = connection()) {
+                System.out.printf("== %,d events loaded, in %d partitions of the lake: measuring ==%n", loaded,
+                        count(c, "select count(*) from lake_partition"));
+            }
             // Ingest first: on the empty lake its events are what the queries find.
             Cpu cpu = Cpu.now();
             double ingestRate = ingest(fixture, liveEvents, stage);
@@ -213,11 +216,12 @@ public class ScaleBenchmark {
     static void load(String fixture, long from, long to) throws Exception {
         long start = System.nanoTime();
         try (Connection c = connection()) {
-            for (long chunk = from; chunk <= to; chunk += LOAD_CHUNK) {
-                long last = Math.min(to, chunk + LOAD_CHUNK - 1);
+            long chunkSize = Math.min(LOAD_CHUNK, PARTITION_SIZE);
+            for (long chunk = from; chunk <= to; chunk += chunkSize) {
+                long last = Math.min(to, chunk + chunkSize - 1);
                 long seqBefore = count(c, "select coalesce(max(seq), 0) from lake_event");
-                // The partitions the chunk goes into, as the service makes them (a chunk is at most one partition
-                // of the default size, which is what the service uses here).
+                // The partitions the chunk goes into, as the service makes them (a whole one ahead of the sequence;
+                // a chunk is at most one partition).
                 count(c, "select count(*) from lake_ensure_partitions(" + PARTITION_SIZE + ")");
                 try (PreparedStatement insert = c.prepareStatement("""
                         with e as (

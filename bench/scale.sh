@@ -9,6 +9,7 @@
 # Disk: about 2 KB of PostgreSQL data per event (row, indexes, view; 1,969 B measured), 40 GB for 20 million; it checks
 # the free space of PostgreSQL's data directory first and stops if the last stage would not fit with 10% spare.
 # Time: loading runs at about 21,000 events/s here (16 minutes for 20 million), about 30 minutes in all.
+# PARTITION_SIZE: the lake's partition size for the service and the loads (default 10,000,000, the service's).
 # The database is dropped at the end unless KEEP_DB=1. Logs go to target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,7 @@ queries=${3:-200}
 source bench/lib.sh
 
 bin/setup-postgres >/dev/null
+export PARTITION_SIZE=${PARTITION_SIZE:-10000000}
 largest=$(tr ',' '\n' <<< "$stages" | sort -n | tail -1)
 data_dir=$(psql -h 127.0.0.1 -U postgres -qtA -d postgres -c "show data_directory")
 free_kb=$(df -Pk "$data_dir" | awk 'NR == 2 { print $4 }')
@@ -35,7 +37,7 @@ bench_broker "$out/kafka-scale.log"
 http_port=$(free_port)
 # The service trusts the local development signing key; the benchmark calls it with an admin token.
 export EVENTLAKE_TOKEN=$(bin/token admin)
-java $(bin/token --settings) -Xmx1g ${SERVICE_OPTS:-} -Dquarkus.http.port=$http_port -Dkafka.bootstrap.servers=localhost:$port \
+java $(bin/token --settings) -Xmx1g ${SERVICE_OPTS:-} -Deventlake.lake.partition-size=$PARTITION_SIZE -Dquarkus.http.port=$http_port -Dkafka.bootstrap.servers=localhost:$port \
   -Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/eventlake_scale -Dquarkus.datasource.jdbc.url=$jdbc \
   -Dmp.messaging.incoming.ingest.metadata.max.age.ms=1000 '-Deventlake.lake.stream."scale3".retention=P3650D' \
   -Deventlake.lake.retention-interval=PT2S -jar target/quarkus-app/quarkus-run.jar > "$out/service-scale.log" 2>&1 &

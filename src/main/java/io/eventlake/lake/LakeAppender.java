@@ -61,35 +61,38 @@ public class LakeAppender {
         return writer.insert(connection, events)
                 // No partition for some rows: one is created now, and the caller's retry finds it.
                 .onFailure(LakePartitions::isMissingPartition).invoke(partitions::checkNow)
-                .flatMap(inserted -> {
-                    if (inserted.isEmpty()) {
-                        return Uni.createFrom().item(new Result(inserted, Set.of()));
-                    }
-                    List<LatestView.Appended> appended = new ArrayList<>(inserted.size());
-                    // Only the first of several events with one idempotency key in a list was inserted.
-                    Map<EventKey, Long> pending = new HashMap<>(inserted);
-                    for (Event event : events) {
-                        Long seq = pending.remove(EventKey.of(event));
-                        if (seq != null) {
-                            appended.add(new LatestView.Appended(event, seq));
-                        }
-                    }
-                    // The view's write and the time index's are sent together (the connection pipelines them, and
-                    // PostgreSQL runs them in this order): one round trip less on every batch's way to its commit.
-                    // The time index stays after the view, so the current hour's row, which every lane widens, is
-                    // locked for the shortest time.
-                    Uni<Set<Long>> viewApplied = view.apply(connection, appended);
-                    Uni<Void> timeIndexWidened = writer.widenTimeIndex(connection, seqRangeByHour(appended));
-                    return Uni.combine().all().unis(viewApplied, timeIndexWidened).asTuple().flatMap(applied -> {
-                        Set<Long> supersededSeqs = applied.getItem1();
-                        Set<EventKey> superseded = new HashSet<>();
-                        for (LatestView.Appended a : appended) {
-                            if (supersededSeqs.contains(a.seq())) {
-                                superseded.add(EventKey.of(a.event()));
-                            }
-                        }
-                        return writer.markSuperseded(connection, supersededSeqs).replaceWith(new Result(inserted, superseded));
-                    });
-                });
+                .flatMap(inserted -> applyInserted(connection, events, inserted));
+    }
+
+    /** Applies the events just inserted to the view and the time index, and marks those a newer one superseded. */
+    private Uni<Result> applyInserted(SqlConnection connection, List<Event> events, Map<EventKey, Long> inserted) {
+        if (inserted.isEmpty()) {
+            return Uni.createFrom().item(new Result(inserted, Set.of()));
+        }
+        List<LatestView.Appended> appended = new ArrayList<>(inserted.size());
+        // Only the first of several events with one idempotency key in a list was inserted.
+        Map<EventKey, Long> pending = new HashMap<>(inserted);
+        for (Event event : events) {
+            Long seq = pending.remove(EventKey.of(event));
+            if (seq != null) {
+                appended.add(new LatestView.Appended(event, seq));
+            }
+        }
+        // The view's write and the time index's are sent together (the connection pipelines them, and
+        // PostgreSQL runs them in this order): one round trip less on every batch's way to its commit.
+        // The time index stays after the view, so the current hour's row, which every lane widens, is
+        // locked for the shortest time.
+        Uni<Set<Long>> viewApplied = view.apply(connection, appended);
+        Uni<Void> timeIndexWidened = writer.widenTimeIndex(connection, seqRangeByHour(appended));
+        return Uni.combine().all().unis(viewApplied, timeIndexWidened).asTuple().flatMap(applied -> {
+            Set<Long> supersededSeqs = applied.getItem1();
+            Set<EventKey> superseded = new HashSet<>();
+            for (LatestView.Appended a : appended) {
+                if (supersededSeqs.contains(a.seq())) {
+                    superseded.add(EventKey.of(a.event()));
+                }
+            }
+            return writer.markSuperseded(connection, supersededSeqs).replaceWith(new Result(inserted, superseded));
+        });
     }
 }
