@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,9 +32,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class LakeWriteRepository {
 
     /**
-     * Claims each event's idempotency key in {@code lake_event_id} first, with the seq it gets (in list order; the
-     * first of several with one key in a list), then stores the events whose claim went through. A key already there
-     * (a redelivery, in any partition) claims nothing and stores nothing.
+     * Claims each event's idempotency key in {@code lake_event_id} first, with the seq it gets (in list order), then
+     * stores the events whose claim went through. A key already there (a redelivery, in any partition) claims nothing
+     * and stores nothing. The list holds each key once ({@link #insert}).
      */
     private static final String INSERT = """
             with input as (
@@ -42,11 +43,9 @@ public class LakeWriteRepository {
                             $7::text[], $8::text[], $9::bytea[], $10::text[], $11::int[], $12::bigint[], $13::int[],
                             $14::boolean[])
                      with ordinality as u(s, i, t, st, k, tm, ct, ds, d, tp, p, o, sv, ts, ord)
-            ), firsts as (
-                select distinct on (i, s) * from input order by i, s, ord
             ), claimed as (
                 insert into lake_event_id (event_id, source, seq)
-                select i, s, nextval('lake_event_seq') from (select i, s from firsts order by ord) f
+                select i, s, nextval('lake_event_seq') from (select i, s from input order by ord) in_order
                 on conflict do nothing
                 returning event_id, source, seq
             )
@@ -54,7 +53,7 @@ public class LakeWriteRepository {
                                     data_schema, data, source_topic, source_partition, source_offset,
                                     schema_version, tombstone)
             select c.seq, s, i, t, st, k, tm, ct, ds, convert_from(d, 'UTF8')::jsonb, tp, p, o, sv, ts
-            from claimed c join firsts f on f.i = c.event_id and f.s = c.source
+            from claimed c join input on input.i = c.event_id and input.s = c.source
             order by c.seq
             returning source, event_id, seq
             """;
@@ -89,10 +88,16 @@ public class LakeWriteRepository {
      * Inserts the events that are not in the lake yet, in list order; returns the keys it inserted with the
      * lake sequence number each got (ascending in list order).
      */
-    public Uni<Map<EventKey, Long>> insert(SqlConnection connection, List<Event> events) {
-        if (events.isEmpty()) {
+    public Uni<Map<EventKey, Long>> insert(SqlConnection connection, List<Event> list) {
+        if (list.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
+        // Of several events with one key in the list, the first is the one stored (the statement claims each key once).
+        Map<EventKey, Event> firsts = new LinkedHashMap<>(list.size() * 2);
+        for (Event event : list) {
+            firsts.putIfAbsent(EventKey.of(event), event);
+        }
+        List<Event> events = firsts.size() == list.size() ? list : List.copyOf(firsts.values());
         int n = events.size();
         String[] source = new String[n], id = new String[n], type = new String[n], stream = new String[n],
                 key = new String[n], contentType = new String[n], dataSchema = new String[n], topic = new String[n];
