@@ -12,7 +12,8 @@ import io.smallrye.health.api.Wellness;
 
 /**
  * Wellness of the lake's partitions ({@code /q/health/well}): how many, where the last one ends and how many events
- * fit before it; DOWN while checks fail (appends go on into the partitions there are, and wait once those are full).
+ * fit before it, how many this instance dropped once left empty; DOWN while checks fail (appends go on into the
+ * partitions there are, and wait once those are full). A drop that fails is shown, not DOWN: nothing waits for it.
  */
 @Wellness
 @ApplicationScoped
@@ -34,6 +35,13 @@ public class LakePartitionsHealth implements HealthCheck {
                     .withData("next-seq", last.layout().nextSeq())
                     .withData("last-partition-ends-at", last.layout().lastPartitionEnd())
                     .withData("headroom", last.layout().headroom());
+        }
+        response.withData("partitions-dropped", partitions.dropped());
+        if (partitions.lastDropped() != null) {
+            response.withData("last-dropped", partitions.lastDropped());
+        }
+        if (partitions.lastDropFailure() != null) {
+            response.withData("drop-failing", partitions.lastDropFailure());
         }
         if (last.failed()) {
             response.down().withData("reason", "the partitions could not be checked or created since "

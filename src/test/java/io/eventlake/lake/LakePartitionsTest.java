@@ -3,6 +3,7 @@ package io.eventlake.lake;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -26,8 +28,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * The lake partitioned by seq (1,000 events per partition in the test profile, checked every second), against a real
  * broker and database: events spread over several partitions are stored once each, a record redelivered after its
- * event's partition was left behind is still a duplicate, reads find events in every partition, and an append past the
- * last partition gets one and goes through.
+ * event's partition was left behind is still a duplicate, reads find events in every partition, an append past the
+ * last partition gets one and goes through, and a partition retention left empty is dropped.
  */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
@@ -92,6 +94,92 @@ class LakePartitionsTest extends SignedInAsAdmin {
         assertThat(LakeDatabase.count("""
                 select count(*) from lake_event e join lake_partition p on e.seq >= p.from_seq and e.seq < p.to_seq
                 where e.stream = ?""", stream)).as("events inside a recorded partition").isEqualTo(2);
+    }
+
+    /**
+     * Retention empties a partition (the test profile keeps stream {@code emptied} one hour; its events there have no
+     * key, so all of them go once old), and a check drops it once a whole partition of seqs lies past it; every other
+     * partition and event stays, and ingest goes on.
+     */
+    @Test
+    void aPartitionRetentionLeftEmptyIsDroppedAndNothingElse() {
+        String stream = "emptied";
+        String topic = "ingest." + stream;
+        kafka.createTopic(topic, 1);
+        // What earlier runs left in the stream goes first (retention walks the stream in order and stops at the
+        // first event within it).
+        LakeDatabase.count("with u as (update lake_event set ingested_at = now() - interval '2 hours' where stream = ? "
+                + "returning 1) select count(*) from u", stream);
+        await().atMost(PATIENCE).until(() -> stored(stream) == 0);
+
+        // The next events start a partition of their own: the sequence moves to where the partitions end.
+        long from = LakeDatabase.count("select max(to_seq) from lake_partition");
+        LakeDatabase.count("select setval('lake_event_seq', ?, false)", from);
+        LakeDatabase.count("select count(*) from lake_ensure_partitions(1000)");
+        String partition = String.format("lake_event_p%019d", from);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 1; i <= 1_500; i++) {
+            records.add(keyless(topic, run + "-" + i, i));
+        }
+        kafka.sendAll(records);
+        await().atMost(PATIENCE).until(() -> stored(stream) == 1_500);
+        // Most of the first thousand land in it (an append that found no partition for the rest left a gap of seqs).
+        long inPartition = LakeDatabase.count("select count(*) from " + partition);
+        assertThat(inPartition).as("events in the partition").isPositive();
+        assertThat(LakeDatabase.count("select count(*) from " + partition + " where event_id not like ?", run + "-%"))
+                .as("events of others in it").isZero();
+        // Other streams move the sequence a whole partition past it.
+        String other = Fixtures.uniqueStream();
+        kafka.createTopic("ingest." + other, 1);
+        List<ProducerRecord<byte[], byte[]>> others = new ArrayList<>();
+        for (int i = 1; i <= 600; i++) {
+            others.add(record("ingest." + other, other, i));
+        }
+        kafka.sendAll(others);
+        await().atMost(PATIENCE).until(() -> stored(other) == 600);
+        long olderEvents = LakeDatabase.count("select count(*) from lake_event where seq < ?", from);
+        long olderPartitions = LakeDatabase.count("select count(*) from lake_partition where to_seq <= ?", from);
+        assertThat(partitionExists(partition)).as("a partition with events is kept").isTrue();
+
+        // The partition's events arrived two hours ago: retention deletes them, and the partition goes.
+        LakeDatabase.count("with u as (update lake_event set ingested_at = now() - interval '2 hours' where seq >= ? "
+                + "and seq < ? returning 1) select count(*) from u", from, from + 1_000);
+        await().atMost(PATIENCE).until(() -> !partitionExists(partition));
+        assertThat(LakeDatabase.count("select count(*) from lake_partition where name = ?", partition)).isZero();
+        assertThat(stored(stream)).as("the stream's events after the partition").isEqualTo(1_500 - inPartition);
+        assertThat(LakeDatabase.count("select min(seq) from lake_event where stream = ?", stream))
+                .isGreaterThanOrEqualTo(from + 1_000);
+        assertThat(stored(other)).isEqualTo(600);
+        assertThat(LakeDatabase.count("select count(*) from lake_event where seq < ?", from)).as("older events")
+                .isEqualTo(olderEvents);
+        assertThat(LakeDatabase.count("select count(*) from lake_partition where to_seq <= ?", from))
+                .as("older partitions").isEqualTo(olderPartitions);
+        given().when().get("/events/{id}", run + "-1").then().statusCode(404);
+        given().when().get("/events/{id}", run + "-1500").then().statusCode(200).body("id", equalTo(run + "-1500"));
+        given().when().get("/q/health/well").then()
+                .body("checks.find { it.name == '" + CHECK + "' }.status", equalTo("UP"))
+                .body("checks.find { it.name == '" + CHECK + "' }.data.partitions-dropped", greaterThanOrEqualTo(1))
+                .body("checks.find { it.name == '" + CHECK + "' }.data.last-dropped", containsString(partition));
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("eventlake_lake_partitions_dropped_total"));
+
+        // Ingest goes on: a new event of the stream is stored, after all the others.
+        kafka.sendAll(List.of(keyless(topic, run + "-new", 1_501)));
+        await().atMost(PATIENCE).until(() -> stored(stream) == 1_501 - inPartition);
+        assertThat(LakeDatabase.count("select seq from lake_event where event_id = ?", run + "-new"))
+                .isGreaterThan(LakeDatabase.count("select max(seq) from lake_event where stream = ?", other));
+    }
+
+    private static boolean partitionExists(String name) {
+        return LakeDatabase.count("select count(*) from pg_class where relname = ?", name) == 1;
+    }
+
+    private static ProducerRecord<byte[], byte[]> keyless(String topic, String id, int n) {
+        var record = new ProducerRecord<byte[], byte[]>(topic, null, Fixtures.rental(n, 1).getBytes(StandardCharsets.UTF_8));
+        record.headers().add("event-type", "emptied.updated".getBytes(StandardCharsets.UTF_8));
+        record.headers().add("event-id", id.getBytes(StandardCharsets.UTF_8));
+        return record;
     }
 
     private static long stored(String stream) {
