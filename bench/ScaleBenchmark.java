@@ -31,8 +31,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * tables, as bench/replay.sh does: events of ~1 KB in 4 streams, 200,000 keys each, one event a second of event
  * time, the latest-per-key view kept with them) and at each stage measures, on the running service:
  *  - the live ingest rate (events published while it runs, until each is stored and forwarded);
- *  - p50/p99 of GET /events by key, by type (a page from a random position), by a one-hour time range (at a
- *    random point of the loaded history), GET /streams/{s}/keys/{k}, and the first page (1,000 events) of an
+ *  - p50/p99 of GET /events by key, by type (a page from a random position), by a one-hour time range (from a
+ *    random point of an hour that holds events), GET /streams/{s}/keys/{k}, and the first page (1,000 events) of an
  *    event stream from a random position.
  * Then, on the full lake, retention: one stream's history made old and deleted by the service (bar the latest event of
  * each key), its rate and the queries beside it.
@@ -116,9 +116,11 @@ public class ScaleBenchmark {
             long[] byKey = timed(queries, () -> get("/events?key=Rental-" + random.nextInt(KEYS_PER_STREAM) + "&limit=100"));
             long[] byType = timed(queries, () -> get("/events?type=scale" + random.nextInt(STREAMS) + ".updated&limit=100&after="
                     + cursor((long) (random.nextDouble() * maxSeq))));
-            long historySeconds = Math.max(3600, loaded);
+            // A window in an hour that holds events (the lake's time index lists them): at the first stage the live
+            // runs' hours, later mostly the loaded history's, so every stage's windows hold events to read.
+            List<Instant> hours = hoursWithEvents();
             long[] byTime = timed(queries, () -> {
-                Instant from = HISTORY_START.plusSeconds((long) (random.nextDouble() * (historySeconds - 3600)));
+                Instant from = hours.get(random.nextInt(hours.size())).plusSeconds(random.nextInt(3600));
                 get("/events?limit=100&from=" + from + "&to=" + from.plusSeconds(3600));
             });
             long[] keyState = timed(queries, () -> get("/streams/scale" + random.nextInt(STREAMS) + "/keys/Rental-"
@@ -207,6 +209,20 @@ public class ScaleBenchmark {
 
     static long percentile(long[] sorted, int p) {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    /** The hours of event time the lake holds events in (from its time index). */
+    static List<Instant> hoursWithEvents() throws Exception {
+        List<Instant> hours = new ArrayList<>();
+        try (Connection c = connection(); var rows = c.createStatement().executeQuery("select hour from lake_time_index")) {
+            while (rows.next()) {
+                hours.add(rows.getTimestamp(1).toInstant());
+            }
+        }
+        if (hours.isEmpty()) {
+            throw new IllegalStateException("the lake's time index is empty: nothing was ingested");
+        }
+        return hours;
     }
 
     /**

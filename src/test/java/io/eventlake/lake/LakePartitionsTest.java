@@ -171,6 +171,30 @@ class LakePartitionsTest extends SignedInAsAdmin {
                 .isGreaterThan(LakeDatabase.count("select max(seq) from lake_event where stream = ?", other));
     }
 
+    /**
+     * A service stopped between a partition's detach and its drop leaves it detached but listed; one dropped by hand
+     * leaves only its listing. The next pass drops the first and removes both listings.
+     */
+    @Test
+    void aPartitionLeftDetachedIsDroppedAndTheListingOfOneDroppedByHandGoes() {
+        long from = LakeDatabase.count("select max(to_seq) from lake_partition");
+        String detached = String.format("lake_event_p%019d", from);
+        String droppedByHand = String.format("lake_event_p%019d", from + 1_000);
+        // In one transaction, so that no pass sees them before: the sequence moves three partitions on (the two
+        // partitions it passes are empty and behind it), one is detached, the other dropped without its listing.
+        LakeDatabase.execute("do $$ begin perform setval('lake_event_seq', " + (from + 3_005) + "); "
+                + "perform lake_ensure_partitions(1000); "
+                + "alter table lake_event detach partition " + detached + "; "
+                + "drop table " + droppedByHand + "; end $$");
+        assertThat(partitionExists(detached)).isTrue();
+
+        await().atMost(PATIENCE).until(() -> LakeDatabase.count("select count(*) from lake_partition where name in (?, ?)",
+                detached, droppedByHand) == 0);
+        assertThat(partitionExists(detached)).isFalse();
+        assertThat(LakeDatabase.count("select count(*) from lake_partition where from_seq >= ?", from + 2_000))
+                .as("the partitions at and ahead of the sequence").isPositive();
+    }
+
     private static boolean partitionExists(String name) {
         return LakeDatabase.count("select count(*) from pg_class where relname = ?", name) == 1;
     }
