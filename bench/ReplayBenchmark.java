@@ -88,12 +88,8 @@ public class ReplayBenchmark {
     /** Events 'from'..'to' of the stream, written with one INSERT ... SELECT (2,000 keys, ~1 KB each). */
     static void load(String stream, String fixture, long from, long to) throws Exception {
         long start = System.nanoTime();
-        try (Connection c = connection(); PreparedStatement hours = c.prepareStatement("""
-                insert into lake_time_index as t (hour, min_seq, max_seq)
-                select date_trunc('hour', event_time, 'UTC'), min(seq), max(seq) from lake_event group by 1
-                on conflict (hour) do update set min_seq = least(t.min_seq, excluded.min_seq),
-                                                  max_seq = greatest(t.max_seq, excluded.max_seq)
-                """); PreparedStatement insert = c.prepareStatement("""
+        try (Connection c = connection(); PreparedStatement hours = c.prepareStatement(
+                "select lake_index_event_times(?)"); PreparedStatement insert = c.prepareStatement("""
                 with e as (
                   insert into lake_event (source, event_id, type, stream, event_key, event_time, data, source_topic,
                                           source_partition, source_offset)
@@ -114,8 +110,9 @@ public class ReplayBenchmark {
             insert.setLong(4, from);
             insert.setLong(5, to);
             insert.executeUpdate();
-            // The hours of event time, as the service's appends record them (lake_time_index).
-            hours.executeUpdate();
+            // The hours and minutes of event time, as the service's appends record them (the time index).
+            hours.setLong(1, 0);
+            hours.execute();
         }
         // What autovacuum does soon after a bulk load: without statistics the planner takes the fresh table
         // for an empty one and reads the whole range before sorting it, page after page; and until a vacuum has

@@ -51,13 +51,8 @@ public class ScaleBenchmark {
     /** The service's partition size (eventlake.lake.partition-size; scale.sh passes it): the loads make partitions of it too. */
     static final long PARTITION_SIZE = Long.parseLong(System.getenv().getOrDefault("PARTITION_SIZE", "10000000"));
 
-    /** The hours of event time of the events after a seq, as the service's appends record them (lake_time_index). */
-    static final String TIME_INDEX = """
-            insert into lake_time_index as t (hour, min_seq, max_seq)
-            select date_trunc('hour', event_time, 'UTC'), min(seq), max(seq) from lake_event where seq > ? group by 1
-            on conflict (hour) do update set min_seq = least(t.min_seq, excluded.min_seq),
-                                              max_seq = greatest(t.max_seq, excluded.max_seq)
-            """;
+    /** The hours and minutes of event time of the events after a seq, as the service's appends record them. */
+    static final String TIME_INDEX = "select lake_index_event_times(?)";
 
     static String bootstrap;
     static String jdbcUrl;
@@ -268,7 +263,7 @@ public class ScaleBenchmark {
                 }
                 try (PreparedStatement hours = c.prepareStatement(TIME_INDEX)) {
                     hours.setLong(1, seqBefore);
-                    hours.executeUpdate();
+                    hours.execute();
                 }
                 System.out.printf("  %,d loaded (%.0f s)%n", last, (System.nanoTime() - start) / 1e9);
             }

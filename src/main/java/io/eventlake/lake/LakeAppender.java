@@ -43,13 +43,12 @@ public class LakeAppender {
         }
     }
 
-    /** Per hour of event time, the lowest and highest seq of these events. */
-    static Map<OffsetDateTime, long[]> seqRangeByHour(List<LatestView.Appended> appended) {
+    /** Per hour or minute of event time, the lowest and highest seq of these events, in time order. */
+    static Map<OffsetDateTime, long[]> seqRanges(List<LatestView.Appended> appended, TimeBucket bucket) {
         Map<OffsetDateTime, long[]> ranges = new TreeMap<>();
         for (LatestView.Appended a : appended) {
             long seq = a.seq();
-            long[] range = ranges.computeIfAbsent(LakeWriteRepository.hourOf(a.event().time()),
-                    hour -> new long[] { seq, seq });
+            long[] range = ranges.computeIfAbsent(bucket.of(a.event().time()), time -> new long[] { seq, seq });
             range[0] = Math.min(range[0], seq);
             range[1] = Math.max(range[1], seq);
         }
@@ -79,12 +78,15 @@ public class LakeAppender {
             }
         }
         // The view's write and the time index's are sent together (the connection pipelines them, and
-        // PostgreSQL runs them in this order): one round trip less on every batch's way to its commit.
-        // The time index stays after the view, so the current hour's row, which every lane widens, is
-        // locked for the shortest time.
+        // PostgreSQL runs them in this order): no round trip more on a batch's way to its commit. The time
+        // index stays after the view, so the current hour's and minute's rows, which every lane widens, are
+        // locked for the shortest time; hours before minutes in every lane, so two lanes never deadlock.
         Uni<Set<Long>> viewApplied = view.apply(connection, appended);
-        Uni<Void> timeIndexWidened = writer.widenTimeIndex(connection, seqRangeByHour(appended));
-        return Uni.combine().all().unis(viewApplied, timeIndexWidened).asTuple().flatMap(applied -> {
+        Uni<Void> hoursWidened = writer.widenTimeIndex(connection, TimeBucket.HOUR,
+                seqRanges(appended, TimeBucket.HOUR));
+        Uni<Void> minutesWidened = writer.widenTimeIndex(connection, TimeBucket.MINUTE,
+                seqRanges(appended, TimeBucket.MINUTE));
+        return Uni.combine().all().unis(viewApplied, hoursWidened, minutesWidened).asTuple().flatMap(applied -> {
             Set<Long> supersededSeqs = applied.getItem1();
             Set<EventKey> superseded = new HashSet<>();
             for (LatestView.Appended a : appended) {

@@ -55,10 +55,10 @@ public class LakeEventRepository {
         if (query.from() == null && query.to() == null) {
             return select(where, "order by seq limit " + query.limit());
         }
-        // A time range: the lake is read in seq order between the seqs its hours span (lake_time_index), not from
-        // its start (which took time in proportion to the events before the window). The bounds are looked up
-        // first and passed as values: as a subquery the planner could not see them and scanned the whole BRIN
-        // index instead. No hour in the window, no event.
+        // A time range: the lake is read in seq order between the seqs its minutes and hours span (the time
+        // index), not from its start (which took time in proportion to the events before the window). The bounds
+        // are looked up first and passed as values: as a subquery the planner could not see them and scanned the
+        // whole BRIN index instead. Nothing indexed in the window, no event.
         return timeBounds(query).flatMap(bounds -> {
             if (bounds.isEmpty()) {
                 return Uni.createFrom().item(List.of());
@@ -69,17 +69,37 @@ public class LakeEventRepository {
         });
     }
 
-    /** The lowest and highest seq of the hours a time range touches, if any. */
+    /**
+     * The lowest and highest seq of the events a time range may hold, if any: from the minutes of the time index at
+     * its ends (the hour it starts in and the hour it ends in) and the whole hours between them, so neither a long
+     * window nor a window starting late in a busy hour reads more of the index, or of the lake, than it must.
+     */
     private Uni<Optional<long[]>> timeBounds(EventQuery query) {
-        Where hours = new Where();
+        Where window = new Where();
+        List<String> hours = new ArrayList<>(2);
+        List<String> minutes = new ArrayList<>(3);
+        List<String> endHours = new ArrayList<>(2);
         if (query.from() != null) {
-            hours.add("hour >= date_trunc('hour', $::timestamptz, 'UTC')", query.from());
+            String from = window.parameter(query.from()) + "::timestamptz";
+            hours.add("hour >= date_trunc('hour', " + from + ", 'UTC') + interval '1 hour'");
+            minutes.add("minute >= date_trunc('minute', " + from + ", 'UTC')");
+            endHours.add("minute < date_trunc('hour', " + from + ", 'UTC') + interval '1 hour'");
         }
         if (query.to() != null) {
-            hours.add("hour < $", query.to());
+            String to = window.parameter(query.to()) + "::timestamptz";
+            hours.add("hour < date_trunc('hour', " + to + ", 'UTC')");
+            minutes.add("minute < " + to);
+            endHours.add("minute >= date_trunc('hour', " + to + ", 'UTC')");
         }
-        return pool.preparedQuery("select min(min_seq), max(max_seq) from lake_time_index where "
-                + String.join(" and ", hours.conditions)).execute(hours.values).map(rows -> {
+        minutes.add("(" + String.join(" or ", endHours) + ")");
+        return pool.preparedQuery("""
+                select min(min_seq), max(max_seq) from (
+                    select min_seq, max_seq from lake_time_minute where %s
+                    union all
+                    select min_seq, max_seq from lake_time_index where %s
+                ) bounds
+                """.formatted(String.join(" and ", minutes), String.join(" and ", hours))).execute(window.values)
+                .map(rows -> {
                     Row row = rows.iterator().next();
                     return row.getLong(0) == null ? Optional.empty()
                             : Optional.of(new long[] { row.getLong(0), row.getLong(1) });
@@ -115,8 +135,13 @@ public class LakeEventRepository {
 
         /** A condition whose {@code $} stands for this value. */
         void add(String condition, Object value) {
+            conditions.add(condition.replace("$", parameter(value)));
+        }
+
+        /** The placeholder of this value, for a condition put together by the caller. */
+        String parameter(Object value) {
             values.addValue(value);
-            conditions.add(condition.replace("$", "$" + values.size()));
+            return "$" + values.size();
         }
     }
 

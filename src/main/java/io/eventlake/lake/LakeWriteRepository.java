@@ -2,8 +2,6 @@ package io.eventlake.lake;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -56,15 +54,6 @@ public class LakeWriteRepository {
             from claimed c join input on input.i = c.event_id and input.s = c.source
             order by c.seq
             returning source, event_id, seq
-            """;
-
-    /** Widens each hour's seq bounds to take these in; hours in ascending order, so two lanes never deadlock. */
-    private static final String WIDEN_TIME_INDEX = """
-            insert into lake_time_index as t (hour, min_seq, max_seq)
-            select * from unnest($1::timestamptz[], $2::bigint[], $3::bigint[]) order by 1
-            on conflict (hour) do update set min_seq = least(t.min_seq, excluded.min_seq),
-                                              max_seq = greatest(t.max_seq, excluded.max_seq)
-            where excluded.min_seq < t.min_seq or excluded.max_seq > t.max_seq
             """;
 
     private static final String MARK_SUPERSEDED = "update lake_event set superseded = true where seq = any($1::bigint[])";
@@ -149,30 +138,26 @@ public class LakeWriteRepository {
     }
 
     /**
-     * Records the hours of event time these appended events fall in, with their seqs, for queries by time range
-     * (see the V9 migration). Called late in an append (with the view's write, see {@link LakeAppender}): the current
-     * hour's row is shared by every lane, and its lock is then held only until the commit.
+     * Records the hours or minutes of event time these appended events fall in, with their seqs, for queries by time
+     * range (see the V9 and V11 migrations). Called late in an append (with the view's write, see {@link LakeAppender}):
+     * the current hour's and minute's rows are shared by every lane, and their locks are then held only until the
+     * commit.
      */
-    public Uni<Void> widenTimeIndex(SqlConnection connection, Map<OffsetDateTime, long[]> seqRangeByHour) {
-        if (seqRangeByHour.isEmpty()) {
+    public Uni<Void> widenTimeIndex(SqlConnection connection, TimeBucket bucket, Map<OffsetDateTime, long[]> seqRanges) {
+        if (seqRanges.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        OffsetDateTime[] hours = seqRangeByHour.keySet().toArray(OffsetDateTime[]::new);
-        Long[] min = new Long[hours.length];
-        Long[] max = new Long[hours.length];
-        for (int i = 0; i < hours.length; i++) {
-            long[] range = seqRangeByHour.get(hours[i]);
+        OffsetDateTime[] buckets = seqRanges.keySet().toArray(OffsetDateTime[]::new);
+        Long[] min = new Long[buckets.length];
+        Long[] max = new Long[buckets.length];
+        for (int i = 0; i < buckets.length; i++) {
+            long[] range = seqRanges.get(buckets[i]);
             min[i] = range[0];
             max[i] = range[1];
         }
-        return connection.preparedQuery(WIDEN_TIME_INDEX)
-                .execute(Tuple.tuple().addArrayOfOffsetDateTime(hours).addArrayOfLong(min).addArrayOfLong(max))
+        return connection.preparedQuery(bucket.widen)
+                .execute(Tuple.tuple().addArrayOfOffsetDateTime(buckets).addArrayOfLong(min).addArrayOfLong(max))
                 .replaceWithVoid();
-    }
-
-    /** The hour of event time an event is indexed under (UTC, as the migration computes it). */
-    public static OffsetDateTime hourOf(OffsetDateTime time) {
-        return time.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS);
     }
 
     /** Marks these lake events as superseded: they arrived after a newer event of their key. */

@@ -159,6 +159,12 @@ class EventResourceTest extends SignedInAsAdmin {
         assertWindow(type, "2025-03-01T12:00:00Z", null, List.of(3));
         assertWindow(type, null, "2025-03-01T10:15:00.001Z", List.of(0));
         assertWindow(type, "2025-02-01T00:00:00Z", "2025-02-02T00:00:00Z", List.of());
+        // Ends inside hours (looked up by the minute) around a whole hour (by the hour).
+        assertWindow(type, "2025-03-01T10:15:00.001Z", "2025-03-01T12:05:00.001Z", List.of(1, 2, 3, 4));
+        assertWindow(type, "2025-03-01T10:15:00.001Z", "2025-03-01T12:04:59.999Z", List.of(1, 2, 4));
+        assertWindow(type, "2025-03-01T10:29:59Z", "2025-03-01T10:30:00.001Z", List.of(4));
+        assertWindow(type, "2025-03-01T10:30:00.001Z", "2025-03-01T10:44:59.999Z", List.of());
+        assertWindow(type, "2025-03-01T11:59:59.999Z", "2025-03-01T12:00:00Z", List.of(2));
         // Paged through a window: the cursor carries on inside it.
         String next = given().queryParam("type", type).queryParam("from", "2025-03-01T10:00:00Z").queryParam("limit", 2)
                 .get("/events").then().statusCode(200).body("events.data.version", equalTo(List.of(0, 1)))
