@@ -1,10 +1,10 @@
 -- Per minute of event time, the lowest and highest lake seq of the events in it, beside V9's hours. A query by time
--- range read from the first seq of the hour its window starts in and skipped every event of that hour before the
--- window: half an hour of events on average, and the whole hour when the window starts after the hour's last
--- event (29 ms p50 at 20 million events, one a second of event time). Now the ends of a
--- window are looked up by the minute and the whole hours between them by the hour (LakeEventRepository), so a
--- lookup reads at most about 120 minute rows plus one row per hour, however long the window. Kept in the append's
--- transaction like the hours; bounds only ever widen.
+-- range read from the first seq of the hour its window starts in, through every event of that hour before the
+-- window: half an hour of events on average, the whole hour when the window starts after the hour's last event.
+-- Now the ends of a window are looked up by the minute and the whole hours between them by the hour
+-- (LakeEventRepository), so a page reads at most a minute of events before the window, and the lookup at most
+-- about 120 minute rows plus one row per whole hour, however long the window. Kept in the append's transaction
+-- like the hours; bounds only ever widen.
 create table lake_time_minute (
     minute  timestamptz primary key,
     min_seq bigint not null,
@@ -29,5 +29,5 @@ create function lake_index_event_times(after_seq bigint) returns void language s
                                         max_seq = greatest(t.max_seq, excluded.max_seq);
 $$;
 
--- An existing lake's events, once (a pass over the whole lake: about a minute per 20 million events here).
+-- An existing lake's events, once (one pass over the whole lake).
 select lake_index_event_times(0);
