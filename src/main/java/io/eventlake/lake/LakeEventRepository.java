@@ -2,7 +2,6 @@ package io.eventlake.lake;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,10 +27,12 @@ public class LakeEventRepository {
             """;
 
     private final Pool pool;
+    private final LakeTimeIndexRepository timeIndex;
 
     @Inject
-    public LakeEventRepository(Pool pool) {
+    public LakeEventRepository(Pool pool, LakeTimeIndexRepository timeIndex) {
         this.pool = pool;
+        this.timeIndex = timeIndex;
     }
 
     public Uni<List<LakeEvent>> page(EventQuery query) {
@@ -63,51 +64,14 @@ public class LakeEventRepository {
         if (query.to() != null) {
             where.add("event_time + interval '0 s' < $", query.to());
         }
-        return timeBounds(query).flatMap(bounds -> {
-            if (bounds.isEmpty()) {
+        return timeIndex.seqRange(query.from(), query.to()).flatMap(range -> {
+            if (range.isEmpty()) {
                 return Uni.createFrom().item(List.of());
             }
-            where.add("seq >= $", bounds.get()[0]);
-            where.add("seq <= $", bounds.get()[1]);
+            where.add("seq >= $", range.get().first());
+            where.add("seq <= $", range.get().last());
             return select(where, "order by seq limit " + query.limit());
         });
-    }
-
-    /**
-     * The lowest and highest seq of the events a time range may hold, if any: from the minutes of the time index at
-     * its ends (the hour it starts in and the hour it ends in) and the whole hours between them, so neither a long
-     * window nor a window starting late in a busy hour reads more of the index, or of the lake, than it must.
-     */
-    private Uni<Optional<long[]>> timeBounds(EventQuery query) {
-        Where window = new Where();
-        List<String> hours = new ArrayList<>(2);
-        List<String> minutes = new ArrayList<>(3);
-        List<String> endHours = new ArrayList<>(2);
-        if (query.from() != null) {
-            String from = window.parameter(query.from()) + "::timestamptz";
-            hours.add("hour >= date_trunc('hour', " + from + ", 'UTC') + interval '1 hour'");
-            minutes.add("minute >= date_trunc('minute', " + from + ", 'UTC')");
-            endHours.add("minute < date_trunc('hour', " + from + ", 'UTC') + interval '1 hour'");
-        }
-        if (query.to() != null) {
-            String to = window.parameter(query.to()) + "::timestamptz";
-            hours.add("hour < date_trunc('hour', " + to + ", 'UTC')");
-            minutes.add("minute < " + to);
-            endHours.add("minute >= date_trunc('hour', " + to + ", 'UTC')");
-        }
-        minutes.add("(" + String.join(" or ", endHours) + ")");
-        return pool.preparedQuery("""
-                select min(min_seq), max(max_seq) from (
-                    select min_seq, max_seq from lake_time_minute where %s
-                    union all
-                    select min_seq, max_seq from lake_time_index where %s
-                ) bounds
-                """.formatted(String.join(" and ", minutes), String.join(" and ", hours))).execute(window.values)
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    return row.getLong(0) == null ? Optional.empty()
-                            : Optional.of(new long[] { row.getLong(0), row.getLong(1) });
-                });
     }
 
     /**
@@ -139,13 +103,8 @@ public class LakeEventRepository {
 
         /** A condition whose {@code $} stands for this value. */
         void add(String condition, Object value) {
-            conditions.add(condition.replace("$", parameter(value)));
-        }
-
-        /** The placeholder of this value, for a condition put together by the caller. */
-        String parameter(Object value) {
             values.addValue(value);
-            return "$" + values.size();
+            conditions.add(condition.replace("$", "$" + values.size()));
         }
     }
 

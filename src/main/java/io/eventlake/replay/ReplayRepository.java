@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 
 import io.eventlake.event.Event;
 import io.eventlake.event.RecordOrigin;
+import io.eventlake.lake.LakeTimeIndexRepository;
 import io.eventlake.replay.ReplayJob.Checkpoint;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -53,9 +54,17 @@ public class ReplayRepository {
             returning
             """ + COLUMNS;
 
-    /** One stream's page of history: $1 is the stream (as a one-element array, like the filters elsewhere). */
+    /**
+     * One stream's page of history: $1 is the stream (as a one-element array, like the filters elsewhere). The seq
+     * range of a job with a time window is narrowed to the window's by the time index ({@link #historyPage}); the time
+     * is compared as an expression no index serves, so that PostgreSQL reads the range in seq order and stops at the
+     * page's end rather than read every event of the window through the event_time BRIN index and sort them, on every
+     * page (see LakeEventRepository).
+     */
     private static final String HISTORY_PAGE = "select " + EVENT_COLUMNS + " from lake_event e where "
             + FILTERS.replace("e.stream = any($1::text[])", "e.stream = ($1::text[])[1]")
+                    .replace("e.event_time >= $4", "e.event_time + interval '0 s' >= $4")
+                    .replace("e.event_time < $5", "e.event_time + interval '0 s' < $5")
             + " and e.seq > $6 and e.seq <= $7 order by e.seq limit $8";
 
     private static final String SNAPSHOT_PAGE = "select " + EVENT_COLUMNS
@@ -65,6 +74,9 @@ public class ReplayRepository {
 
     @Inject
     Pool pool;
+
+    @Inject
+    LakeTimeIndexRepository timeIndex;
 
     /** Creates a job bounded to the events in the lake now, with how many it will send. */
     public Uni<ReplayJob> create(ReplaySource source, List<String> streams, List<String> types, List<String> keys,
@@ -197,12 +209,26 @@ public class ReplayRepository {
 
     /** The next page of a history job: its events after the checkpoint, in lake order. */
     public Uni<List<Event>> historyPage(ReplayJob job, long afterSeq, int limit) {
+        if (job.from() == null && job.to() == null) {
+            return historyPage(job, afterSeq, job.upToSeq(), limit);
+        }
+        // A time window: only the seqs the time index gives its events are read (without, the first page read the
+        // lake from its start up to the window, and the last from the window's end up to the job's end position:
+        // 1.7 s and 1.4 s at 2.5 million events). Nothing in the window after the checkpoint: the job is done.
+        return timeIndex.seqRange(job.from(), job.to()).flatMap(range -> {
+            long after = range.isEmpty() ? afterSeq : Math.max(afterSeq, range.get().first() - 1);
+            long upTo = range.isEmpty() ? afterSeq : Math.min(job.upToSeq(), range.get().last());
+            return after >= upTo ? Uni.createFrom().item(new ArrayList<Event>()) : historyPage(job, after, upTo, limit);
+        });
+    }
+
+    private Uni<List<Event>> historyPage(ReplayJob job, long afterSeq, long upToSeq, int limit) {
         // One query per stream, each an ordered range of the (stream, seq) index; with several streams the
         // first 'limit' of their union, in lake order. (One query over all streams would sort every row left.)
         Uni<List<Event>> merged = Uni.createFrom().item(new ArrayList<>());
         for (String stream : job.streams()) {
             Tuple params = filters(List.of(stream), job.types(), job.keys(), job.from(), job.to()).addLong(afterSeq)
-                    .addLong(job.upToSeq()).addInteger(limit);
+                    .addLong(upToSeq).addInteger(limit);
             merged = merged.flatMap(events -> pool.preparedQuery(HISTORY_PAGE).execute(params).map(rows -> {
                 events.addAll(events(rows));
                 return events;

@@ -63,6 +63,11 @@ class ReplayResourceTest extends SignedInAsAdmin {
                 row -> row.get("event_key").equals("Rental-1") || row.get("event_key").equals("Rental-3"));
         assertReplay(Map.of("streams", List.of(stream), "from", "2026-01-01T00:30:00Z", "to", "2026-01-01T01:00:00Z"),
                 stream, row -> ((Integer) row.get("v")) >= 30 && ((Integer) row.get("v")) < 60);
+        // Open-ended windows, one ending in the middle of a minute (the time index bounds them by minutes and hours).
+        assertReplay(Map.of("streams", List.of(stream), "from", "2026-01-01T01:30:00Z"), stream,
+                row -> ((Integer) row.get("v")) >= 90);
+        assertReplay(Map.of("streams", List.of(stream), "to", "2026-01-01T00:10:30Z"), stream,
+                row -> ((Integer) row.get("v")) <= 10);
     }
 
     @Test
