@@ -25,6 +25,17 @@ public class LakeTimeIndexRepository {
     public record SeqRange(long first, long last) {
     }
 
+    /**
+     * Event time in a statement that reads between the bounds of {@link #seqRange}: an expression no index serves, so
+     * PostgreSQL reads the range in seq order and stops at the page's end. On the event_time BRIN index the planner,
+     * expecting a handful of rows in a window, read every event of the window (a bitmap of its block ranges) and
+     * sorted them for each page: 3,600 events of a one-hour window for a page of 100, 50 ms with a cold cache
+     * against 4 ms.
+     */
+    public static String eventTimeReadInSeqOrder(String column) {
+        return column + " + interval '0 s'";
+    }
+
     private final Pool pool;
 
     @Inject

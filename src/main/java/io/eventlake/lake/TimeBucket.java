@@ -7,7 +7,7 @@ import java.time.temporal.ChronoUnit;
 /**
  * The granularities of the lake's time index: per hour (V9) and per minute (V11) of event time, the lowest and highest
  * seq of the events in it. A query by time range finds the seqs to read from the minutes at the ends of its window and
- * the whole hours between them ({@link LakeEventRepository}).
+ * the whole hours between them ({@link LakeTimeIndexRepository}).
  */
 enum TimeBucket {
     HOUR(ChronoUnit.HOURS, "lake_time_index", "hour"),
