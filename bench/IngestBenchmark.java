@@ -33,6 +33,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.postgresql.PGConnection;
 
+import io.eventlake.testing.MachineLoad;
+
 /**
  * The ingest benchmark: run by bench/ingest.sh against the packaged service, the embedded broker and the
  * local PostgreSQL. Prints, in one run:
@@ -424,7 +426,7 @@ public class IngestBenchmark {
 
     /** Waits until the lake holds n events of the stream and the clean topic n records; the rate from start. */
     static Result awaitIngested(String stream, String cleanTopic, int n, long start) throws Exception {
-        Cpu cpu = Cpu.now();
+        MachineLoad cpu = MachineLoad.now();
         AtomicLong forwarded = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         Thread counter = new Thread(() -> {
@@ -531,7 +533,7 @@ public class IngestBenchmark {
             settings.add("primary.key.mode=none");
         }
         Files.writeString(connector, String.join("\n", settings) + "\n");
-        Cpu cpu = Cpu.now();
+        MachineLoad cpu = MachineLoad.now();
         Process connect = new ProcessBuilder("bash", "-c", System.getenv("CONNECT_CMD") + " " + worker + " " + connector)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new java.io.File("target/bench/connect.log")))
@@ -883,65 +885,5 @@ public class IngestBenchmark {
 
     static Connection connection() throws Exception {
         return DriverManager.getConnection(jdbcUrl, "eventlake", "eventlake");
-    }
-
-    /**
-     * The machine's CPU use between two readings of /proc/stat, as a share of all cores (200% on two), and how it
-     * split between the processes that matter: the service, PostgreSQL, the broker, Kafka Connect and this
-     * benchmark's JVM (publisher and counters), from each process' /proc/PID/stat.
-     */
-    record Cpu(long busy, long total, Map<Long, long[]> processes) {
-        static final String[] GROUPS = { "service", "PostgreSQL", "broker", "Connect", "bench" };
-
-        static Cpu now() throws java.io.IOException {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long total = 0;
-            for (int i = 1; i < f.length; i++) {
-                total += Long.parseLong(f[i]);
-            }
-            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]); // idle + iowait
-            Map<Long, long[]> processes = new java.util.HashMap<>();
-            long self = ProcessHandle.current().pid();
-            try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-                for (Path dir : dirs) {
-                    try {
-                        long pid = Long.parseLong(dir.getFileName().toString());
-                        String stat = Files.readString(dir.resolve("stat"));
-                        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                        String cmdline = comm.equals("java") ? Files.readString(dir.resolve("cmdline")) : "";
-                        int group = pid == self ? 4
-                                : comm.equals("postgres") ? 1
-                                : cmdline.contains("quarkus-run.jar") ? 0
-                                : cmdline.contains("EmbeddedKafkaBroker") ? 2
-                                : cmdline.contains("ConnectStandalone") ? 3 : -1;
-                        if (group >= 0) {
-                            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                            processes.put(pid, new long[] { group, Long.parseLong(fields[11]) + Long.parseLong(fields[12]) });
-                        }
-                    } catch (java.io.IOException | RuntimeException gone) {
-                        // the process ended while we looked
-                    }
-                }
-            }
-            return new Cpu(total - idle, total, processes);
-        }
-
-        String busySince() throws java.io.IOException {
-            Cpu later = now();
-            int cores = Runtime.getRuntime().availableProcessors();
-            double scale = 100.0 * cores / Math.max(1, later.total - total);
-            long[] byGroup = new long[GROUPS.length];
-            later.processes.forEach((pid, now) -> {
-                long[] before = processes.get(pid);
-                byGroup[(int) now[0]] += now[1] - (before == null ? 0 : before[1]);
-            });
-            StringBuilder split = new StringBuilder();
-            for (int g = 0; g < GROUPS.length; g++) {
-                if (byGroup[g] > 0) {
-                    split.append(split.isEmpty() ? "" : ", ").append(String.format("%s %.0f%%", GROUPS[g], scale * byGroup[g]));
-                }
-            }
-            return String.format("machine busy %.0f%% of %d%%: %s", scale * (later.busy - busy), 100 * cores, split);
-        }
     }
 }

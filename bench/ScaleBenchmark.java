@@ -26,6 +26,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import io.eventlake.testing.MachineLoad;
+
 /**
  * Is Event Lake as fast with a full lake as with an empty one? Loads the lake in stages (straight into the
  * tables, as bench/replay.sh does: events of ~1 KB in 4 streams, 200,000 keys each, one event a second of event
@@ -102,7 +104,7 @@ public class ScaleBenchmark {
                         count(c, "select count(*) from lake_partition"));
             }
             // Ingest first: on the empty lake its events are what the queries find.
-            Cpu cpu = Cpu.now();
+            MachineLoad cpu = MachineLoad.now();
             double ingestRate = ingest(fixture, liveEvents, stage);
             String ingestLoad = cpu.busySince();
             Random random = new Random(stage);
@@ -151,7 +153,7 @@ public class ScaleBenchmark {
         }
         double removedBefore = retentionRemoved(stream);
         long start = System.nanoTime();
-        Cpu cpu = Cpu.now();
+        MachineLoad cpu = MachineLoad.now();
         Random random = new Random(11);
         long maxSeq = count("select coalesce(max(seq), 0) from lake_event");
         long[] byKey = timed(queries, () -> get("/events?key=Rental-" + random.nextInt(KEYS_PER_STREAM) + "&limit=100"));
@@ -418,25 +420,5 @@ public class ScaleBenchmark {
 
     static Connection connection() throws Exception {
         return DriverManager.getConnection(jdbcUrl, "eventlake", "eventlake");
-    }
-
-    /** The machine's CPU use between two readings of /proc/stat, as a share of all cores. */
-    record Cpu(long busy, long total) {
-        static Cpu now() throws Exception {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long total = 0;
-            for (int i = 1; i < f.length; i++) {
-                total += Long.parseLong(f[i]);
-            }
-            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
-            return new Cpu(total - idle, total);
-        }
-
-        String busySince() throws Exception {
-            Cpu later = now();
-            int cores = Runtime.getRuntime().availableProcessors();
-            return String.format("machine %.0f%% of %d%%", 100.0 * cores * (later.busy - busy) / (later.total - total),
-                    100 * cores);
-        }
     }
 }
