@@ -2,9 +2,9 @@
 # Replay benchmark: loads events straight into the lake (database eventlake_bench, recreated each run), starts
 # the embedded broker and the packaged service, then runs bench/ReplayBenchmark.java.
 #   bench/replay.sh [small] [large]     (defaults: 1000000 5000000)
-# Prints the replay rate (lake -> topic) beside the raw Kafka producer rate of the same records, in turns
-# (REPLAY_ROUNDS, default 2), the HTTP event stream rate, and the service's peak RSS during a small and a large
-# replay with the same heap limit; the machine's load beside each figure.
+# Prints the replay rate (lake -> topic) beside the raw Kafka producer rate of the same records, in turns on a
+# warm service (REPLAY_ROUNDS, default 2), the HTTP event stream rate, and the service's peak RSS during a small and
+# a large replay on fresh services with the same heap limit; the machine's load beside each figure.
 # Logs go to target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
