@@ -3,6 +3,7 @@ package io.eventlake.forward;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import io.eventlake.event.Event;
@@ -25,12 +26,21 @@ public final class CloudEventRecords {
 
     /** {@code nullValue}: a tombstone on a compacted topic (the key with a null value). */
     public static ProducerRecord<String, byte[]> toRecord(Event event, String topic, boolean nullValue) {
+        return toRecord(event, nullValue || event.data() == null ? null : utf8(event.data()), topic, null);
+    }
+
+    /**
+     * An event's record with its value given as bytes (null: none; the event's own {@code data} is not read) and one
+     * more header after the event's own ({@code extra}: null for none), put in before the record copies the headers:
+     * added to the record's copy, it grew that list again for every record.
+     */
+    public static ProducerRecord<String, byte[]> toRecord(Event event, byte[] value, String topic, Header extra) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("ce_specversion", SPEC_VERSION);
         headers.add("ce_id", utf8(event.id()));
         headers.add("ce_source", utf8(event.source()));
         headers.add("ce_type", utf8(event.type()));
-        headers.add("ce_time", utf8(event.time().toString()));
+        headers.add("ce_time", IsoTimes.utf8(event.time()));
         if (event.subject() != null) {
             headers.add("ce_subject", utf8(event.subject()));
         }
@@ -41,7 +51,9 @@ public final class CloudEventRecords {
         if (event.lakeSeq() != null) {
             headers.add(LAKE_SEQ_HEADER, utf8(Long.toString(event.lakeSeq())));
         }
-        byte[] value = nullValue || event.data() == null ? null : utf8(event.data());
+        if (extra != null) {
+            headers.add(extra);
+        }
         return new ProducerRecord<>(topic, null, event.subject(), value, headers);
     }
 

@@ -14,10 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.eventlake.event.Event;
-import io.eventlake.event.RecordOrigin;
 import io.eventlake.lake.LakeTimeIndexRepository;
 import io.eventlake.replay.ReplayJob.Checkpoint;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -40,9 +40,13 @@ public class ReplayRepository {
             and ($4::timestamptz is null or e.event_time >= $4) and ($5::timestamptz is null or e.event_time < $5)
             """;
 
+    /**
+     * What a replayed record carries. The data comes as the UTF-8 bytes the record sends: read as text, the client
+     * decoded each payload into a String only for the record to encode it back.
+     */
     private static final String EVENT_COLUMNS = """
             e.seq, e.source, e.event_id, e.type, e.stream, e.event_key, e.event_time, e.content_type, e.data_schema,
-            e.data::text, e.tombstone, e.source_topic, e.source_partition, e.source_offset, e.schema_version
+            convert_to(e.data::text, 'UTF8'), e.tombstone
             """;
 
     private static final String INSERT = """
@@ -205,7 +209,7 @@ public class ReplayRepository {
     }
 
     /** The next page of a history job: its events after the checkpoint, in lake order. */
-    public Uni<List<Event>> historyPage(ReplayJob job, long afterSeq, int limit) {
+    public Uni<List<PageEvent>> historyPage(ReplayJob job, long afterSeq, int limit) {
         if (job.from() == null && job.to() == null) {
             return historyPage(job, afterSeq, job.upToSeq(), limit);
         }
@@ -215,14 +219,14 @@ public class ReplayRepository {
         return timeIndex.seqRange(job.from(), job.to()).flatMap(range -> {
             long after = range.map(r -> Math.max(afterSeq, r.first() - 1)).orElse(afterSeq);
             long upTo = range.map(r -> Math.min(job.upToSeq(), r.last())).orElse(afterSeq);
-            return after >= upTo ? Uni.createFrom().item(new ArrayList<Event>()) : historyPage(job, after, upTo, limit);
+            return after >= upTo ? Uni.createFrom().item(new ArrayList<PageEvent>()) : historyPage(job, after, upTo, limit);
         });
     }
 
-    private Uni<List<Event>> historyPage(ReplayJob job, long afterSeq, long upToSeq, int limit) {
+    private Uni<List<PageEvent>> historyPage(ReplayJob job, long afterSeq, long upToSeq, int limit) {
         // One query per stream, each an ordered range of the (stream, seq) index; with several streams the
         // first 'limit' of their union, in lake order. (One query over all streams would sort every row left.)
-        Uni<List<Event>> merged = Uni.createFrom().item(new ArrayList<>());
+        Uni<List<PageEvent>> merged = Uni.createFrom().item(new ArrayList<>());
         for (String stream : job.streams()) {
             Tuple params = filters(List.of(stream), job.types(), job.keys(), job.from(), job.to()).addLong(afterSeq)
                     .addLong(upToSeq).addInteger(limit);
@@ -232,7 +236,7 @@ public class ReplayRepository {
             }));
         }
         return merged.map(events -> {
-            events.sort(Comparator.comparingLong(Event::lakeSeq));
+            events.sort(Comparator.comparingLong(PageEvent::lakeSeq));
             return events.size() <= limit ? events : new ArrayList<>(events.subList(0, limit));
         });
     }
@@ -241,13 +245,14 @@ public class ReplayRepository {
      * The next page of a snapshot job: live keys after the checkpoint, in (stream, key) order, with their latest
      * event; the streams one after the other, each an ordered range of the view's primary key.
      */
-    public Uni<List<Event>> snapshotPage(ReplayJob job, String afterStream, String afterKey, int limit) {
+    public Uni<List<PageEvent>> snapshotPage(ReplayJob job, String afterStream, String afterKey, int limit) {
         List<String> streams = job.streams().stream().sorted().filter(s -> s.compareTo(afterStream) >= 0).toList();
         return snapshotPage(job, streams, 0, afterStream, afterKey, limit, new ArrayList<>());
     }
 
-    private Uni<List<Event>> snapshotPage(ReplayJob job, List<String> streams, int index, String afterStream, String afterKey,
-            int limit, List<Event> page) {
+    private Uni<List<PageEvent>> snapshotPage(ReplayJob job, List<String> streams, int index, String afterStream,
+            String afterKey,
+            int limit, List<PageEvent> page) {
         if (index >= streams.size() || page.size() >= limit) {
             return Uni.createFrom().item(page);
         }
@@ -261,14 +266,14 @@ public class ReplayRepository {
         });
     }
 
-    private static List<Event> events(Iterable<Row> rows) {
-        List<Event> events = new ArrayList<>();
+    private static List<PageEvent> events(Iterable<Row> rows) {
+        List<PageEvent> events = new ArrayList<>();
         for (Row row : rows) {
-            Event event = new Event(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5),
-                    row.getOffsetDateTime(6), row.getString(7), row.getString(8), row.getString(9),
-                    new RecordOrigin(row.getString(11), row.getInteger(12), row.getLong(13)));
-            events.add(event.withSchemaVersion(row.getInteger(14)).withCompaction(row.getBoolean(10), null)
-                    .withLakeSeq(row.getLong(0)));
+            Event event = new Event(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
+                    row.getString(5), row.getOffsetDateTime(6), row.getString(7), row.getString(8), null, null, null,
+                    row.getBoolean(10), null, row.getLong(0));
+            Buffer data = row.getBuffer(9);
+            events.add(new PageEvent(event, data == null ? null : data.getBytes()));
         }
         return events;
     }

@@ -3,6 +3,7 @@ package io.eventlake.replay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,8 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.jboss.logging.Logger;
 
 import io.eventlake.config.EventLakeConfig;
@@ -45,10 +48,13 @@ import io.smallrye.mutiny.Uni;
 /**
  * Runs replay jobs, one at a time per instance, on a thread of its own (so a replay never takes time from the
  * ingest event loop). A job is claimed with a lease it renews as it goes; a job whose instance stopped is
- * taken over once its lease ran out, from its checkpoint. Each step reads one page from the lake, sends it
- * at the job's pace, waits until Kafka acknowledged every record, then records the step: at most one step is
- * in flight, and on a takeover {@link TargetTail} finds which of its records were already acknowledged, so
- * none is sent twice. The next page is read while a step is sent: memory holds two pages.
+ * taken over once its lease ran out, from its checkpoint. Each step reads one page from the lake and sends it
+ * at the job's pace; once the next step is handed to the producer, it waits until Kafka acknowledged every
+ * record of the step before and starts recording that one as the checkpoint (the write is waited for before the
+ * next). So the producer never runs dry while the runner waits: at most three steps go beyond the recorded
+ * checkpoint, and on a takeover {@link TargetTail} finds which of their records were already acknowledged, so none
+ * is sent twice. The next page is read while a step is sent: memory holds two pages and two steps'
+ * acknowledgements.
  */
 @ApplicationScoped
 public class ReplayRunner {
@@ -194,16 +200,28 @@ public class ReplayRunner {
             TopicInfo target = topics.ensure(job.targetTopic());
             producer.partitionsFor(job.targetTopic());
             Checkpoint checkpoint = job.checkpoint();
-            // Records of the step in flight when the job stopped that Kafka had acknowledged: not sent again.
-            Set<Long> alreadySent = TargetTail.sentInStep(kafkaConfig, job.targetTopic(), job.id(), checkpoint.steps() + 1);
+            // Records of steps after the checkpoint that Kafka acknowledged before the job stopped: not sent again,
+            // and no checkpoint is recorded before they are all behind it (else a second takeover, looking only
+            // after that checkpoint, would not find those beyond it).
+            Set<Long> carried = new HashSet<>(
+                    TargetTail.sentFromStep(kafkaConfig, job.targetTopic(), job.id(), checkpoint.steps() + 1));
             Pacer pacer = new Pacer(job.pace());
             Counter sentCounter = Counter.builder("eventlake.replay.events").description("Events sent by replay jobs")
                     .tag("target", meterTags.target(job.targetTopic())).register(registry);
+            StepRecorder recorder = new StepRecorder(job, sentCounter);
             long lastRenewal = System.nanoTime();
-            CompletableFuture<List<Event>> nextPage = pageAfter(job, checkpoint, pacer);
+            CompletableFuture<List<PageEvent>> nextPage = pageAfter(job, checkpoint, pacer);
+            // The step being sent, and the one sent before it whose acknowledgements are not yet waited for: that
+            // one is recorded once the next is handed to the producer, so the producer always has records to send.
+            Step sending = null;
+            Step unrecorded = null;
             while (running) {
-                List<Event> page = nextPage.get();
+                List<PageEvent> page = nextPage.get();
                 if (page.isEmpty()) {
+                    if (!recorder.record(unrecorded) || !recorder.record(sending) || !recorder.settle()) {
+                        stopped(job, recorder);
+                        return;
+                    }
                     if (job.endMarker()) {
                         // Sent again after a takeover at worst: a consumer treats any marker as the end.
                         ProducerRecord<String, byte[]> marker = new ProducerRecord<>(job.targetTopic(), null, null);
@@ -215,19 +233,18 @@ public class ReplayRunner {
                     LOG.infof("EL0603 replay %d done", job.id());
                     return;
                 }
-                long step = checkpoint.steps() + 1;
-                Event last = page.get(page.size() - 1);
-                Checkpoint reached = new Checkpoint(step, last.lakeSeq(), last.stream(),
+                if (sending == null) {
+                    sending = new Step(checkpoint.steps() + 1, job.id());
+                }
+                Event last = page.get(page.size() - 1).attributes();
+                checkpoint = new Checkpoint(sending.number, last.lakeSeq(), last.stream(),
                         last.subject() == null ? "" : last.subject());
                 // The following page is read while this one is sent and acknowledged: the database and the
-                // broker work side by side instead of in turn. Two pages are in memory at most.
-                nextPage = pageAfter(job, reached, pacer);
-                byte[] mark = (job.id() + ":" + step).getBytes(StandardCharsets.UTF_8);
-                List<Future<RecordMetadata>> acks = new ArrayList<>(page.size());
-                long counted = 0;
-                for (Event event : page) {
-                    counted++;
-                    if (alreadySent.contains(event.lakeSeq()) || (target.compacted() && event.subject() == null)) {
+                // broker work side by side instead of in turn.
+                nextPage = pageAfter(job, checkpoint, pacer);
+                for (PageEvent pageEvent : page) {
+                    Event event = pageEvent.attributes();
+                    if (carried.remove(event.lakeSeq()) || (target.compacted() && event.subject() == null)) {
                         // Acknowledged before the takeover, or a keyless event a compacted topic cannot take.
                         continue;
                     }
@@ -235,32 +252,48 @@ public class ReplayRunner {
                     // wait goes in slices, and between them the job is checked, so that a slow job's cancel is
                     // seen within about a second rather than when its next event is due.
                     for (long wait = pacer.reserve(); wait > 0; wait = pacer.reserve()) {
+                        if (unrecorded != null) {
+                            // Waiting anyway: the step before is recorded now rather than after this one is sent.
+                            if (!recorder.record(unrecorded)) {
+                                stopped(job, recorder);
+                                return;
+                            }
+                            unrecorded = null;
+                            lastRenewal = System.nanoTime();
+                        }
                         TimeUnit.NANOSECONDS.sleep(Math.min(wait, STILL_OURS_CHECK.toNanos()));
                         if (System.nanoTime() - lastRenewal > Math.min(config.replay().lease().toNanos() / 3,
                                 STILL_OURS_CHECK.toNanos())) {
                             if (!repository.renew(job.id(), owner, config.replay().lease()).await().indefinitely()) {
-                                LOG.infof("EL0604 replay %d stopped: cancelled or taken over", job.id());
+                                stopped(job, recorder);
                                 return;
                             }
                             lastRenewal = System.nanoTime();
                         }
                     }
-                    ProducerRecord<String, byte[]> record = CloudEventRecords.toRecord(event, job.targetTopic(),
-                            target.compacted() && event.tombstone());
-                    record.headers().add(TargetTail.REPLAY_HEADER, mark);
-                    acks.add(producer.send(record));
+                    // On a compacted topic a delete is a real Kafka tombstone: the key with a null value.
+                    byte[] value = target.compacted() && event.tombstone() ? null : pageEvent.data();
+                    sending.acks.add(producer.send(CloudEventRecords.toRecord(event, value, job.targetTopic(), sending.mark)));
                 }
-                producer.flush();
-                for (Future<RecordMetadata> ack : acks) {
-                    ack.get();
+                sending.reached = checkpoint;
+                sending.counted += page.size();
+                if (!job.isSnapshot()) {
+                    // History pages go in lake order: a carried seq not met by now is not in the job any more.
+                    long reachedSeq = checkpoint.seq();
+                    carried.removeIf(seq -> seq <= reachedSeq);
                 }
-                alreadySent = Set.of();
-                checkpoint = reached;
-                sentCounter.increment(acks.size());
-                if (!repository.advance(job.id(), owner, config.replay().lease(), checkpoint, counted).await().indefinitely()) {
-                    LOG.infof("EL0604 replay %d stopped: cancelled or taken over", job.id());
+                if (!carried.isEmpty()) {
+                    // Records sent before the takeover lie ahead: the step goes on over the next page. Its records
+                    // so far are waited for here (only the first pages after a takeover), to bound what is held.
+                    sending.awaitAcks();
+                    continue;
+                }
+                if (!recorder.record(unrecorded)) {
+                    stopped(job, recorder);
                     return;
                 }
+                unrecorded = sending;
+                sending = null;
                 lastRenewal = System.nanoTime();
             }
         } catch (ExecutionException | RuntimeException e) {
@@ -274,10 +307,88 @@ public class ReplayRunner {
         }
     }
 
+    /**
+     * A step: the records of one page (or, right after a takeover, of as many pages as it takes to pass the records
+     * sent before it), each marked with the job and the step's number, then recorded as the job's checkpoint.
+     */
+    private static final class Step {
+        final long number;
+        /** The header each of its records carries: the job and the step. */
+        final Header mark;
+        final List<Future<RecordMetadata>> acks = new ArrayList<>();
+        long acknowledged;
+        /** The events of its pages, sent or skipped: what the job's progress counts. */
+        long counted;
+        Checkpoint reached;
+
+        Step(long number, long jobId) {
+            this.number = number;
+            this.mark = new RecordHeader(TargetTail.REPLAY_HEADER, (jobId + ":" + number).getBytes(StandardCharsets.UTF_8));
+        }
+
+        void awaitAcks() throws InterruptedException, ExecutionException {
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get();
+            }
+            acknowledged += acks.size();
+            acks.clear();
+        }
+    }
+
+    /**
+     * Records a job's steps as its checkpoint, in order, each once Kafka acknowledged all its records. A write is not
+     * waited for when it starts (the next step's records go out meanwhile) but before the next one starts or the
+     * job ends: one write in flight at a time, and a write that found the job no longer this runner's stops it then.
+     */
+    private final class StepRecorder {
+        private final ReplayJob job;
+        private final Counter sentCounter;
+        private CompletableFuture<Boolean> lastWrite = CompletableFuture.completedFuture(true);
+
+        StepRecorder(ReplayJob job, Counter sentCounter) {
+            this.job = job;
+            this.sentCounter = sentCounter;
+        }
+
+        /** Records a step (none: nothing to do); false when the job is no longer this runner's. */
+        boolean record(Step step) throws InterruptedException, ExecutionException {
+            if (step == null) {
+                return true;
+            }
+            step.awaitAcks();
+            sentCounter.increment(step.acknowledged);
+            if (!lastWrite.get()) {
+                return false;
+            }
+            lastWrite = repository.advance(job.id(), owner, config.replay().lease(), step.reached, step.counted)
+                    .subscribeAsCompletionStage();
+            return true;
+        }
+
+        /** Waits for the last write; false when it found the job no longer this runner's. */
+        boolean settle() throws InterruptedException, ExecutionException {
+            return lastWrite.get();
+        }
+    }
+
+    /**
+     * The job is no longer this runner's (cancelled, or taken over): the records already handed to the producer and
+     * the last checkpoint write are let go before the runner moves off it, so that what the target holds then is final.
+     */
+    private void stopped(ReplayJob job, StepRecorder recorder) throws InterruptedException {
+        producer.flush();
+        try {
+            recorder.settle();
+        } catch (ExecutionException e) {
+            // The job is not this runner's any more: what its last write met does not matter to it.
+        }
+        LOG.infof("EL0604 replay %d stopped: cancelled or taken over", job.id());
+    }
+
     /** Starts reading the job's page after a checkpoint, as many events as the job's pace allows in a step. */
-    private CompletableFuture<List<Event>> pageAfter(ReplayJob job, Checkpoint after, Pacer pacer) {
+    private CompletableFuture<List<PageEvent>> pageAfter(ReplayJob job, Checkpoint after, Pacer pacer) {
         int size = pacer.stepSize(config.replay().batchSize());
-        Uni<List<Event>> page = job.isSnapshot() ? repository.snapshotPage(job, after.stream(), after.key(), size)
+        Uni<List<PageEvent>> page = job.isSnapshot() ? repository.snapshotPage(job, after.stream(), after.key(), size)
                 : repository.historyPage(job, after.seq(), size);
         return page.subscribeAsCompletionStage();
     }

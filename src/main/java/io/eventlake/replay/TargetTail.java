@@ -18,10 +18,11 @@ import io.eventlake.forward.CloudEventRecords;
 import io.eventlake.messaging.KafkaReaders;
 
 /**
- * Reads back the end of a replay's target topic to find which records of an unfinished step Kafka already
- * acknowledged, so that a job resumed after a crash sends each of them no second time. Each partition is
- * read backwards from its end in chunks until a record of an earlier step of the job (or the partition's
- * beginning) is reached: with one step in flight at a time, that is at most a step's records per partition.
+ * Reads back the end of a replay's target topic to find which records of the steps after a job's checkpoint
+ * Kafka already acknowledged, so that a job resumed after a crash sends each of them no second time. Each
+ * partition is read backwards from its end in chunks until a record of a step the checkpoint covers (or the
+ * partition's beginning) is reached: with at most three steps sent beyond the checkpoint, that is at most three
+ * steps' records per partition.
  */
 final class TargetTail {
 
@@ -32,8 +33,8 @@ final class TargetTail {
     private TargetTail() {
     }
 
-    /** The lake seqs of the job's records of {@code step} on the topic. */
-    static Set<Long> sentInStep(Map<String, Object> kafkaConfig, String topic, long jobId, long step) {
+    /** The lake seqs of the job's records of {@code firstStep} and the steps after it on the topic. */
+    static Set<Long> sentFromStep(Map<String, Object> kafkaConfig, String topic, long jobId, long firstStep) {
         Map<String, Object> props = KafkaReaders.settings(kafkaConfig, "eventlake-replay-tail-" + jobId);
         Set<Long> sent = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
@@ -44,14 +45,14 @@ final class TargetTail {
             Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             for (TopicPartition partition : partitions) {
-                scan(consumer, partition, beginnings.get(partition), ends.get(partition), jobId, step, sent);
+                scan(consumer, partition, beginnings.get(partition), ends.get(partition), jobId, firstStep, sent);
             }
         }
         return sent;
     }
 
     private static void scan(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long beginning, long end,
-            long jobId, long step, Set<Long> sent) {
+            long jobId, long firstStep, Set<Long> sent) {
         consumer.assign(List.of(partition));
         long upTo = end;
         while (upTo > beginning) {
@@ -79,9 +80,9 @@ final class TargetTail {
                     if (mark == null) {
                         continue;
                     }
-                    if (mark[0] == step && mark[1] >= 0) {
+                    if (mark[0] >= firstStep && mark[1] >= 0) {
                         sent.add(mark[1]);
-                    } else if (mark[0] < step) {
+                    } else if (mark[0] < firstStep) {
                         earlierStepSeen = true;
                     }
                 }

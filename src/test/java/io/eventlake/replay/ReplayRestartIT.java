@@ -32,8 +32,8 @@ import io.eventlake.testing.PackagedService;
 import io.eventlake.testing.TestIdentity;
 
 /**
- * A replay job interrupted by killing the packaged service mid-way is taken over by the restarted service
- * from its checkpoint and finishes with every event on the target exactly once, in order per key.
+ * A replay job interrupted by killing the packaged service mid-way, twice, is taken over by the restarted
+ * service from its checkpoint each time and finishes with every event on the target exactly once, in order per key.
  */
 class ReplayRestartIT {
 
@@ -65,16 +65,28 @@ class ReplayRestartIT {
         await().atMost(Duration.ofSeconds(120)).until(() -> LakeDatabase.count(
                 "select count(*) from lake_event where stream = ?", stream) == EVENTS);
 
-        // 1,500 events/s: about four seconds of sending; killed after the first steps.
+        // 1,000 events/s: about six seconds of sending; killed after the first steps, and the instance that took
+        // the job over killed in turn once it recorded a step of its own (a takeover of a takeover: the records the
+        // first instance sent beyond its checkpoint must still be found).
         JsonNode job = post(service, "/replays", Map.of("streams", List.of(stream), "targetTopic", target,
-                "eventsPerSecond", 1500));
+                "eventsPerSecond", 1000));
         long id = job.get("id").asLong();
         await().atMost(Duration.ofSeconds(60)).until(() -> get(service, "/replays/" + id).get("sent").asLong() >= 1000);
         service.kill();
         long sentAtKill = LakeDatabase.count("select sent from replay_job where id = ?", id);
         assertThat(sentAtKill).isLessThan(EVENTS);
 
-        PackagedService restarted = PackagedService.start("replay-2", settings);
+        PackagedService second = PackagedService.start("replay-2", settings);
+        try {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> get(second, "/replays/" + id).get("sent").asLong() >= sentAtKill + 1000);
+        } finally {
+            second.kill();
+        }
+        long sentAtSecondKill = LakeDatabase.count("select sent from replay_job where id = ?", id);
+        assertThat(sentAtSecondKill).isLessThan(EVENTS);
+
+        PackagedService restarted = PackagedService.start("replay-3", settings);
         try {
             await().atMost(Duration.ofSeconds(120)).until(() -> "SUCCEEDED".equals(get(restarted, "/replays/" + id)
                     .get("state").asText()));
