@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 
 import io.eventlake.event.Event;
 import io.eventlake.lake.LakeTimeIndexRepository;
+import io.eventlake.lake.LakeTimeIndexRepository.SeqRange;
 import io.eventlake.replay.ReplayJob.Checkpoint;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -73,6 +74,18 @@ public class ReplayRepository {
             + FILTERS.replace("e.stream = any($1::text[])", "l.stream = ($1::text[])[1]")
             + " and l.event_key > $6 order by l.event_key limit $7";
 
+    private static final String SNAPSHOT_COUNT = "select count(*) from latest_event l join lake_event e on e.seq = l.seq"
+            + " where not l.deleted and " + FILTERS.replace("e.stream = any", "l.stream = any");
+
+    /** $6: the job's end position (null: the lake's end now). */
+    private static final String HISTORY_COUNT = "select count(*) from lake_event e where " + FILTERS
+            + " and e.seq <= coalesce($6, (select coalesce(max(seq), 0) from lake_event))";
+
+    /** The same within the seqs $7..$8 the time index gives the window, its time read as the index's readers read it. */
+    private static final String WINDOW_COUNT = "select count(*) from lake_event e where "
+            + FILTERS.replace("e.event_time", LakeTimeIndexRepository.eventTimeReadInSeqOrder("e.event_time"))
+            + " and e.seq <= coalesce($6, (select coalesce(max(seq), 0) from lake_event)) and e.seq between $7 and $8";
+
     @Inject
     Pool pool;
 
@@ -95,16 +108,18 @@ public class ReplayRepository {
             OffsetDateTime from, OffsetDateTime to, String targetTopic, Double eventsPerSecond, Duration spreadOver,
             String requestedBy, String requestJson, Long upToSeq, boolean endMarker, String kafkaCluster) {
         boolean snapshot = source == ReplaySource.SNAPSHOT;
-        String count = snapshot
-                ? "select count(*) from latest_event l join lake_event e on e.seq = l.seq where not l.deleted and "
-                        + FILTERS.replace("e.stream = any", "l.stream = any")
-                : "select count(*) from lake_event e where " + FILTERS
-                        + " and e.seq <= coalesce($6, (select coalesce(max(seq), 0) from lake_event))";
+        boolean window = !snapshot && (from != null || to != null);
+        String count = snapshot ? SNAPSHOT_COUNT : window ? WINDOW_COUNT : HISTORY_COUNT;
         Tuple filters = filters(streams, types, keys, from, to);
         if (!snapshot) {
             filters.addLong(upToSeq);
         }
-        return pool.withTransaction(c -> c.preparedQuery(count).execute(filters)
+        // A time window: only the seqs the time index gives it are counted, as its pages read only those (without,
+        // the count read the stream from its start up to the window's end).
+        Uni<Tuple> countParams = !window ? Uni.createFrom().item(filters)
+                : timeIndex.seqRange(from, to).map(range -> filters.addLong(range.map(SeqRange::first).orElse(1L))
+                        .addLong(range.map(SeqRange::last).orElse(0L)));
+        return countParams.flatMap(params -> pool.withTransaction(c -> c.preparedQuery(count).execute(params)
                 .flatMap(counted -> c.preparedQuery(INSERT)
                         .execute(Tuple.tuple().addString(source.value()).addArrayOfString(streams.toArray(String[]::new))
                                 .addArrayOfString(array(types)).addArrayOfString(array(keys)).addOffsetDateTime(from)
@@ -112,7 +127,7 @@ public class ReplayRepository {
                                 .addString(spreadOver == null ? null : spreadOver.toString())
                                 .addLong(counted.iterator().next().getLong(0)).addString(requestedBy).addString(requestJson)
                                 .addLong(upToSeq).addBoolean(endMarker).addString(kafkaCluster))
-                        .map(rows -> toJob(rows.iterator().next()))));
+                        .map(rows -> toJob(rows.iterator().next())))));
     }
 
     public Uni<List<ReplayJob>> list(int limit) {
