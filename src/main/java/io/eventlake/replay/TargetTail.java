@@ -21,7 +21,7 @@ import io.eventlake.messaging.KafkaReaders;
  * Reads back the end of a replay's target topic to find which records of the steps after a job's checkpoint
  * Kafka already acknowledged, so that a job resumed after a crash sends each of them no second time. Each
  * partition is read backwards from its end in chunks until a record of a step the checkpoint covers (or the
- * partition's beginning) is reached: with at most three steps sent beyond the checkpoint, that is at most three
+ * partition's beginning) is reached: with at most four steps sent beyond the checkpoint, that is at most four
  * steps' records per partition.
  */
 final class TargetTail {
