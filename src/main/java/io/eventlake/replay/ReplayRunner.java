@@ -258,8 +258,7 @@ public class ReplayRunner {
                     sending = new Step(checkpoint.steps() + 1, job.id());
                 }
                 Event last = page.get(page.size() - 1).attributes();
-                checkpoint = new Checkpoint(sending.number, last.lakeSeq(), last.stream(),
-                        last.subject() == null ? "" : last.subject());
+                checkpoint = new Checkpoint(sending.number, last.lakeSeq(), last.stream(), checkpointKey(last));
                 for (PageEvent pageEvent : page) {
                     Event event = pageEvent.attributes();
                     if (carried.remove(event.lakeSeq()) || (target.compacted() && event.subject() == null)) {
@@ -426,7 +425,12 @@ public class ReplayRunner {
             return CompletableFuture.completedFuture(read);
         }
         Event last = read.get(read.size() - 1).attributes();
-        return pageAfter(job, last.lakeSeq(), last.stream(), last.subject() == null ? "" : last.subject(), pacer);
+        return pageAfter(job, last.lakeSeq(), last.stream(), checkpointKey(last), pacer);
+    }
+
+    /** The key a position after this event carries (a snapshot's pages go in key order; keyless: ""). */
+    private static String checkpointKey(Event event) {
+        return event.subject() == null ? "" : event.subject();
     }
 
     private static void sleepQuietly(Duration duration) {
