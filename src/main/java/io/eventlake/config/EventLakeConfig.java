@@ -375,6 +375,15 @@ public interface EventLakeConfig {
         /** How often each instance looks for jobs to run. */
         @WithDefault("PT1S")
         Duration pollInterval();
+
+        /**
+         * Events of one stream a history job counts one by one when it is created; a stream with more has the rest
+         * estimated from them (the job's {@code totalEstimated}), so creating a job (or a subscription's backfill)
+         * reads a bounded number of rows however long the stream's history. A job that goes through ends with
+         * the exact figure.
+         */
+        @WithDefault("100000")
+        int exactCountLimit();
     }
 
     interface Lake {

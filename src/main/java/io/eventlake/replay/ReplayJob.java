@@ -12,7 +12,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * A replay job as stored and as the API shows it. {@code state}: PENDING, RUNNING, SUCCEEDED, CANCELLED or
  * FAILED. {@code sent}: events acknowledged by Kafka on the target topic; {@code totalExpected}: how many the
- * job will send (for a snapshot, the live keys when it started). {@code eventsPerSecond}: the measured rate
+ * job will send (for a snapshot, the live keys when it started); {@code totalEstimated}: that figure is an estimate
+ * (a stream longer than {@code eventlake.replay.exact-count-limit}) until the job went through. {@code eventsPerSecond}: the
+ * measured rate
  * since the job (re)started; {@code etaSeconds}: at that rate.
  */
 @RegisterForReflection
@@ -30,6 +32,7 @@ public record ReplayJob(
         Double paceEventsPerSecond,
         String spreadOver,
         long totalExpected,
+        boolean totalEstimated,
         long sent,
         Double eventsPerSecond,
         Long etaSeconds,

@@ -13,6 +13,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.eventlake.config.EventLakeConfig;
 import io.eventlake.event.Event;
 import io.eventlake.lake.LakeTimeIndexRepository;
 import io.eventlake.lake.LakeTimeIndexRepository.SeqRange;
@@ -29,7 +30,7 @@ public class ReplayRepository {
 
     private static final String COLUMNS = """
             id, state, source, streams, types, event_keys, time_from, time_to, target_topic, events_per_sec,
-            spread_over, total_expected, sent, error, requested_by, created_at, started_at, updated_at,
+            spread_over, total_expected, total_estimated, sent, error, requested_by, created_at, started_at, updated_at,
             finished_at, up_to_seq, checkpoint_seq, checkpoint_stream, checkpoint_key, steps, end_marker
             """;
 
@@ -40,6 +41,14 @@ public class ReplayRepository {
             and ($3::text[] is null or e.event_key = any($3::text[]))
             and ($4::timestamptz is null or e.event_time >= $4) and ($5::timestamptz is null or e.event_time < $5)
             """;
+
+    /**
+     * One stream's events of a history job after $6 up to $7, in lake order, its time read as the index's readers
+     * read it: the shape of its pages and of its count.
+     */
+    private static final String HISTORY_RANGE = FILTERS.replace("e.stream = any($1::text[])", "e.stream = ($1::text[])[1]")
+            .replace("e.event_time", LakeTimeIndexRepository.eventTimeReadInSeqOrder("e.event_time"))
+            + " and e.seq > $6 and e.seq <= $7 order by e.seq";
 
     /**
      * What a replayed record carries. The data comes as the UTF-8 bytes the record sends: read as text, the client
@@ -53,21 +62,17 @@ public class ReplayRepository {
     private static final String INSERT = """
             insert into replay_job (state, source, streams, types, event_keys, time_from, time_to, up_to_seq, target_topic,
                                     events_per_sec, spread_over, total_expected, requested_by, request, end_marker,
-                                    kafka_cluster)
-            values ('PENDING', $1, $2, $3, $4, $5, $6, coalesce($13, (select coalesce(max(seq), 0) from lake_event)), $7, $8,
-                    $9, $10, $11, $12::jsonb, $14, $15)
+                                    kafka_cluster, total_estimated)
+            values ('PENDING', $1, $2, $3, $4, $5, $6, $13, $7, $8, $9, $10, $11, $12::jsonb, $14, $15, $16)
             returning
             """ + COLUMNS;
 
     /**
      * One stream's page of history: $1 is the stream (as a one-element array, like the filters elsewhere). The seq
-     * range of a job with a time window is narrowed to the window's by the time index ({@link #historyPage}), and its
-     * time read as the time index's readers read it.
+     * range of a job with a time window is narrowed to the window's by the time index ({@link #historyPage}).
      */
-    private static final String HISTORY_PAGE = "select " + EVENT_COLUMNS + " from lake_event e where "
-            + FILTERS.replace("e.stream = any($1::text[])", "e.stream = ($1::text[])[1]")
-                    .replace("e.event_time", LakeTimeIndexRepository.eventTimeReadInSeqOrder("e.event_time"))
-            + " and e.seq > $6 and e.seq <= $7 order by e.seq limit $8";
+    private static final String HISTORY_PAGE = "select " + EVENT_COLUMNS + " from lake_event e where " + HISTORY_RANGE
+            + " limit $8";
 
     private static final String SNAPSHOT_PAGE = "select " + EVENT_COLUMNS
             + " from latest_event l join lake_event e on e.seq = l.seq where not l.deleted and "
@@ -77,20 +82,23 @@ public class ReplayRepository {
     private static final String SNAPSHOT_COUNT = "select count(*) from latest_event l join lake_event e on e.seq = l.seq"
             + " where not l.deleted and " + FILTERS.replace("e.stream = any", "l.stream = any");
 
-    /** $6: the job's end position (null: the lake's end now). */
-    private static final String HISTORY_COUNT = "select count(*) from lake_event e where " + FILTERS
-            + " and e.seq <= coalesce($6, (select coalesce(max(seq), 0) from lake_event))";
+    /** How many events of a stream {@link #HISTORY_RANGE} holds, up to $8, and the first and last positions of those. */
+    private static final String HISTORY_COUNT = "select count(*), min(seq), max(seq) from (select e.seq from lake_event e"
+            + " where " + HISTORY_RANGE + " limit $8) counted";
 
-    /** The same within the seqs $7..$8 the time index gives the window, its time read as the index's readers read it. */
-    private static final String WINDOW_COUNT = "select count(*) from lake_event e where "
-            + FILTERS.replace("e.event_time", LakeTimeIndexRepository.eventTimeReadInSeqOrder("e.event_time"))
-            + " and e.seq <= coalesce($6, (select coalesce(max(seq), 0) from lake_event)) and e.seq between $7 and $8";
+    /** The last position of stream $1 after $2 up to $3, any event (an index probe). */
+    private static final String STREAM_END = "select max(seq) from lake_event where stream = $1 and seq > $2 and seq <= $3";
+
+    private static final String LAKE_END = "select coalesce(max(seq), 0) from lake_event";
 
     @Inject
     Pool pool;
 
     @Inject
     LakeTimeIndexRepository timeIndex;
+
+    @Inject
+    EventLakeConfig config;
 
     /** Creates a job bounded to the events in the lake now, with how many it will send. */
     public Uni<ReplayJob> create(ReplaySource source, List<String> streams, List<String> types, List<String> keys,
@@ -107,27 +115,64 @@ public class ReplayRepository {
     public Uni<ReplayJob> create(ReplaySource source, List<String> streams, List<String> types, List<String> keys,
             OffsetDateTime from, OffsetDateTime to, String targetTopic, Double eventsPerSecond, Duration spreadOver,
             String requestedBy, String requestJson, Long upToSeq, boolean endMarker, String kafkaCluster) {
-        boolean snapshot = source == ReplaySource.SNAPSHOT;
-        boolean window = !snapshot && (from != null || to != null);
-        String count = snapshot ? SNAPSHOT_COUNT : window ? WINDOW_COUNT : HISTORY_COUNT;
-        Tuple filters = filters(streams, types, keys, from, to);
-        if (!snapshot) {
-            filters.addLong(upToSeq);
+        Uni<Long> end = upToSeq != null ? Uni.createFrom().item(upToSeq)
+                : pool.query(LAKE_END).execute().map(rows -> rows.iterator().next().getLong(0));
+        return end.flatMap(upTo -> expected(source, streams, types, keys, from, to, upTo, config.replay().exactCountLimit())
+                .flatMap(expected -> pool.preparedQuery(INSERT).execute(Tuple.tuple().addString(source.value())
+                        .addArrayOfString(streams.toArray(String[]::new)).addArrayOfString(array(types))
+                        .addArrayOfString(array(keys)).addOffsetDateTime(from).addOffsetDateTime(to).addString(targetTopic)
+                        .addDouble(eventsPerSecond).addString(spreadOver == null ? null : spreadOver.toString())
+                        .addLong(expected.events()).addString(requestedBy).addString(requestJson).addLong(upTo)
+                        .addBoolean(endMarker).addString(kafkaCluster).addBoolean(expected.estimated()))
+                        .map(rows -> toJob(rows.iterator().next()))));
+    }
+
+    /**
+     * How many events a job up to lake position {@code upTo} will send. A snapshot counts its live keys; a history
+     * job counts, per stream, at most {@code exactCountLimit} events and estimates the rest of a stream from them
+     * ({@link ExpectedCount#extrapolated}).
+     */
+    Uni<ExpectedCount> expected(ReplaySource source, List<String> streams, List<String> types, List<String> keys,
+            OffsetDateTime from, OffsetDateTime to, long upTo, int exactCountLimit) {
+        if (source == ReplaySource.SNAPSHOT) {
+            return pool.preparedQuery(SNAPSHOT_COUNT).execute(filters(streams, types, keys, from, to))
+                    .map(rows -> ExpectedCount.exact(rows.iterator().next().getLong(0)));
         }
-        // A time window: only the seqs the time index gives it are counted, as its pages read only those (without,
-        // the count read the stream from its start up to the window's end).
-        Uni<Tuple> countParams = !window ? Uni.createFrom().item(filters)
-                : timeIndex.seqRange(from, to).map(range -> filters.addLong(range.map(SeqRange::first).orElse(1L))
-                        .addLong(range.map(SeqRange::last).orElse(0L)));
-        return countParams.flatMap(params -> pool.withTransaction(c -> c.preparedQuery(count).execute(params)
-                .flatMap(counted -> c.preparedQuery(INSERT)
-                        .execute(Tuple.tuple().addString(source.value()).addArrayOfString(streams.toArray(String[]::new))
-                                .addArrayOfString(array(types)).addArrayOfString(array(keys)).addOffsetDateTime(from)
-                                .addOffsetDateTime(to).addString(targetTopic).addDouble(eventsPerSecond)
-                                .addString(spreadOver == null ? null : spreadOver.toString())
-                                .addLong(counted.iterator().next().getLong(0)).addString(requestedBy).addString(requestJson)
-                                .addLong(upToSeq).addBoolean(endMarker).addString(kafkaCluster))
-                        .map(rows -> toJob(rows.iterator().next())))));
+        // A time window: only the seqs the time index gives it are counted, as its pages read only those.
+        Uni<Optional<SeqRange>> window = from == null && to == null ? Uni.createFrom().item(Optional.of(new SeqRange(1, upTo)))
+                : timeIndex.seqRange(from, to);
+        return window.flatMap(range -> {
+            if (range.isEmpty()) {
+                return Uni.createFrom().item(ExpectedCount.NONE);
+            }
+            long after = range.get().first() - 1;
+            long last = Math.min(upTo, range.get().last());
+            Uni<ExpectedCount> total = Uni.createFrom().item(ExpectedCount.NONE);
+            for (String stream : streams) {
+                total = total.flatMap(
+                        sum -> streamCount(stream, types, keys, from, to, after, last, exactCountLimit).map(sum::plus));
+            }
+            return total;
+        });
+    }
+
+    private Uni<ExpectedCount> streamCount(String stream, List<String> types, List<String> keys, OffsetDateTime from,
+            OffsetDateTime to, long after, long last, int limit) {
+        Tuple params = filters(List.of(stream), types, keys, from, to).addLong(after).addLong(last).addInteger(limit);
+        return pool.preparedQuery(HISTORY_COUNT).execute(params).flatMap(rows -> {
+            Row counted = rows.iterator().next();
+            long events = counted.getLong(0);
+            if (events < limit) {
+                return Uni.createFrom().item(ExpectedCount.exact(events));
+            }
+            long firstSeq = counted.getLong(1);
+            long lastSeq = counted.getLong(2);
+            return pool.preparedQuery(STREAM_END).execute(Tuple.of(stream, lastSeq, last)).map(ends -> {
+                Long streamEnd = ends.iterator().next().getLong(0);
+                return streamEnd == null ? ExpectedCount.exact(events)
+                        : ExpectedCount.extrapolated(events, firstSeq, lastSeq, streamEnd);
+            });
+        });
     }
 
     public Uni<List<ReplayJob>> list(int limit) {
@@ -212,13 +257,14 @@ public class ReplayRepository {
     }
 
     public Uni<Void> finish(long id, String owner, ReplayState state, String error) {
-        // The total counted at the start is an estimate: an ingest transaction that took its seq before the job's
-        // end position but committed after the count is sent too (nothing is lost), so a job that went through
-        // ends with the exact figure, what it sent, and its progress reads 100%.
+        // The total counted at the start may be estimated (a long stream), or short of an ingest transaction that
+        // took its seq before the job's end position but committed after the count (its events are sent too: nothing
+        // is lost), so a job that went through ends with the exact figure, what it sent, and its progress reads 100%.
         return pool.preparedQuery("""
                 update replay_job set state = $3, error = $4, owner = null, lease_until = null, updated_at = now(),
                        finished_at = now(),
-                       total_expected = case when $3 = 'SUCCEEDED' then sent else total_expected end
+                       total_expected = case when $3 = 'SUCCEEDED' then sent else total_expected end,
+                       total_estimated = total_estimated and $3 <> 'SUCCEEDED'
                 where id = $1 and owner = $2 and state = 'RUNNING'
                 """).execute(Tuple.of(id, owner, state.name(), error)).replaceWithVoid();
     }
@@ -314,7 +360,8 @@ public class ReplayRepository {
                 list(row.getArrayOfStrings("event_keys")), row.getOffsetDateTime("time_from"),
                 row.getOffsetDateTime("time_to"), row.getString("target_topic"), row.getDouble("events_per_sec"),
                 row.getString("spread_over"),
-                row.getLong("total_expected"), row.getLong("sent"), null, null, row.getString("error"),
+                row.getLong("total_expected"), row.getBoolean("total_estimated"), row.getLong("sent"), null, null,
+                row.getString("error"),
                 row.getString("requested_by"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("started_at"),
                 row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("finished_at"), row.getLong("up_to_seq"),
                 new Checkpoint(row.getLong("steps"), row.getLong("checkpoint_seq"), row.getString("checkpoint_stream"),

@@ -114,7 +114,8 @@ public class ReplayService {
             }
         }
         return new ReplayJob(job.id(), job.state(), job.source(), job.streams(), job.types(), job.keys(), job.from(),
-                job.to(), job.targetTopic(), job.paceEventsPerSecond(), job.spreadOver(), job.totalExpected(), job.sent(), rate,
+                job.to(), job.targetTopic(), job.paceEventsPerSecond(), job.spreadOver(), job.totalExpected(),
+                job.totalEstimated(), job.sent(), rate,
                 eta, job.error(), job.requestedBy(), job.createdAt(), job.startedAt(), job.updatedAt(), job.finishedAt(),
                 job.upToSeq(), job.checkpoint(), job.endMarker());
     }

@@ -73,6 +73,13 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void aReplayCountOfNothingIsRefused() {
+        assertThat(ConfigValidator.check(config(Map.of("eventlake.replay.exact-count-limit", "0")))).singleElement()
+                .asString().contains("eventlake.replay.exact-count-limit must be at least 1");
+        assertThat(config(Map.of()).replay().exactCountLimit()).isEqualTo(100_000);
+    }
+
+    @Test
     void zstdForTheServicesOwnProducersIsRefusedInTheNativeExecutableOnly() {
         SmallRyeConfig settings = new SmallRyeConfigBuilder().withSources(new io.smallrye.config.PropertiesConfigSource(
                 Map.of("kafka.compression.type", "zstd", "mp.messaging.outgoing.dead-letters.compression.type", "ZSTD",
