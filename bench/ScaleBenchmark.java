@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -35,7 +37,9 @@ import io.eventlake.testing.MachineLoad;
  *  - the live ingest rate (events published while it runs, until each is stored and forwarded);
  *  - p50/p99 of GET /events by key, by type (a page from a random position), by a one-hour time range (from a
  *    random point of an hour that holds events), GET /streams/{s}/keys/{k}, and the first page (1,000 events) of an
- *    event stream from a random position.
+ *    event stream from a random position;
+ *  - p50/p99 of POST /replays for one stream's whole history (each job cancelled at once): the job counts what it
+ *    will send when it is created.
  * Then, on the full lake, retention: one stream's history made old and deleted by the service (bar the latest event of
  * each key), its rate and the queries beside it.
  * Arguments: bootstrap jdbcUrl serviceUrl fixtureJson stages(comma-separated event counts) liveEvents queries
@@ -66,7 +70,7 @@ public class ScaleBenchmark {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     record Figures(long lakeEvents, double ingestRate, String ingestLoad, long[] byKey, long[] byType, long[] byTime,
-            long[] keyState, long[] streamPage) {
+            long[] keyState, long[] streamPage, long[] replayCreated) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -126,7 +130,9 @@ public class ScaleBenchmark {
             long pageFrom = Math.max(0, maxSeq - 4 * 1000);
             long[] streamPage = timed(Math.max(1, queries / 4), () -> firstPage("/streams/scale" + random.nextInt(STREAMS)
                     + "/events?after=" + cursor((long) (random.nextDouble() * pageFrom))));
-            results.add(new Figures(lakeEvents, ingestRate, ingestLoad, byKey, byType, byTime, keyState, streamPage));
+            long[] replayCreated = replaysCreated(Math.max(3, queries / 20), random);
+            results.add(new Figures(lakeEvents, ingestRate, ingestLoad, byKey, byType, byTime, keyState, streamPage,
+                    replayCreated));
             print(results);
         }
         retention(queries);
@@ -190,12 +196,13 @@ public class ScaleBenchmark {
         Figures empty = results.get(0);
         System.out.println();
         System.out.println("== Event Lake at scale (p50 / p99 in ms; in brackets: against the first stage) ==");
-        System.out.printf("%14s %22s %16s %16s %16s %16s %18s%n", "lake events", "live ingest ev/s", "events by key",
-                "events by type", "events by time", "stream key", "stream 1st page");
+        System.out.printf("%14s %22s %16s %16s %16s %16s %18s %18s%n", "lake events", "live ingest ev/s", "events by key",
+                "events by type", "events by time", "stream key", "stream 1st page", "replay created");
         for (Figures f : results) {
-            System.out.printf("%,14d %,10.0f (%+4.0f%%)   %16s %16s %16s %16s %18s   (%s)%n", f.lakeEvents, f.ingestRate,
-                    100 * (f.ingestRate - empty.ingestRate) / empty.ingestRate, pair(f.byKey), pair(f.byType),
-                    pair(f.byTime), pair(f.keyState), pair(f.streamPage), f.ingestLoad);
+            System.out.printf("%,14d %,10.0f (%+4.0f%%)   %16s %16s %16s %16s %18s %18s   (%s)%n", f.lakeEvents,
+                    f.ingestRate, 100 * (f.ingestRate - empty.ingestRate) / empty.ingestRate, pair(f.byKey),
+                    pair(f.byType), pair(f.byTime), pair(f.keyState), pair(f.streamPage), pair(f.replayCreated),
+                    f.ingestLoad);
         }
         System.out.println();
     }
@@ -365,6 +372,46 @@ public class ScaleBenchmark {
             throw new IllegalStateException("GET " + path + ": " + response.statusCode() + " "
                     + new String(response.body(), StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * The time of {@code n} POST /replays, each for a random stream's whole history, after two uncounted; each job is
+     * cancelled as soon as it is created (the figure is the creation, which counts what the job will send).
+     */
+    static long[] replaysCreated(int n, Random random) throws Exception {
+        for (int i = 0; i < 2; i++) {
+            replayCreated("scale" + random.nextInt(STREAMS));
+        }
+        long[] micros = new long[n];
+        for (int i = 0; i < n; i++) {
+            micros[i] = replayCreated("scale" + random.nextInt(STREAMS));
+        }
+        Arrays.sort(micros);
+        return micros;
+    }
+
+    static long replayCreated(String stream) throws Exception {
+        HttpRequest create = HttpRequest.newBuilder(URI.create(serviceUrl + "/replays"))
+                .header("Authorization", "Bearer " + System.getenv("EVENTLAKE_TOKEN"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"streams\":[\"" + stream
+                        + "\"],\"targetTopic\":\"bench.replays.created\"}"))
+                .build();
+        long start = System.nanoTime();
+        HttpResponse<String> created = HTTP.send(create, HttpResponse.BodyHandlers.ofString());
+        long micros = (System.nanoTime() - start) / 1000;
+        Matcher id = Pattern.compile("\"id\":(\\d+)").matcher(created.body());
+        if (created.statusCode() != 202 || !id.find()) {
+            throw new IllegalStateException("POST /replays: " + created.statusCode() + " " + created.body());
+        }
+        HttpResponse<String> cancelled = HTTP.send(HttpRequest.newBuilder(URI.create(serviceUrl + "/replays/" + id.group(1)))
+                .header("Authorization", "Bearer " + System.getenv("EVENTLAKE_TOKEN")).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        // 409: a short job (the first stage's) may have finished already.
+        if (cancelled.statusCode() != 200 && cancelled.statusCode() != 409) {
+            throw new IllegalStateException("DELETE /replays/" + id.group(1) + ": " + cancelled.statusCode());
+        }
+        return micros;
     }
 
     /** The first 1,000 lines of an event stream (every line of a shorter one), then the connection is dropped. */
