@@ -124,7 +124,7 @@ public class ConfigValidator {
         }
         if (config.replay().exactCountLimit() < 1) {
             problems.add("eventlake.replay.exact-count-limit must be at least 1 (events of a stream a replay job counts"
-                    + " one by one when it is created; 100000 by default)");
+                    + " one by one when it is created; 10000 by default)");
         }
         if (config.lake().partitionSize() < 1) {
             problems.add("eventlake.lake.partition-size must be at least 1 (events per partition; 10000000 by default)");

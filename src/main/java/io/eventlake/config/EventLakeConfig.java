@@ -382,7 +382,7 @@ public interface EventLakeConfig {
          * reads a bounded number of rows however long the stream's history. A job that goes through ends with
          * the exact figure.
          */
-        @WithDefault("100000")
+        @WithDefault("10000")
         int exactCountLimit();
     }
 

@@ -76,7 +76,7 @@ class ConfigValidatorTest {
     void aReplayCountOfNothingIsRefused() {
         assertThat(ConfigValidator.check(config(Map.of("eventlake.replay.exact-count-limit", "0")))).singleElement()
                 .asString().contains("eventlake.replay.exact-count-limit must be at least 1");
-        assertThat(config(Map.of()).replay().exactCountLimit()).isEqualTo(100_000);
+        assertThat(config(Map.of()).replay().exactCountLimit()).isEqualTo(10_000);
     }
 
     @Test
