@@ -17,13 +17,12 @@ import io.eventlake.config.EventLakeConfig;
 import io.eventlake.event.Event;
 import io.eventlake.lake.LakeTimeIndexRepository;
 import io.eventlake.lake.LakeTimeIndexRepository.SeqRange;
+import io.eventlake.lake.StreamRangeRepository;
 import io.eventlake.replay.ReplayJob.Checkpoint;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.tuples.Tuple2;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /** SQL of replay jobs: the job table, and the pages of events a job reads from the lake. */
@@ -93,9 +92,6 @@ public class ReplayRepository {
 
     private static final String LAKE_END = "select coalesce(max(seq), 0) from lake_event";
 
-    /** See {@link #withCustomPlan}. */
-    private static final String CUSTOM_PLAN = "set local plan_cache_mode = force_custom_plan";
-
     @Inject
     Pool pool;
 
@@ -164,7 +160,7 @@ public class ReplayRepository {
     private Uni<ExpectedCount> streamCount(String stream, List<String> types, List<String> keys, OffsetDateTime from,
             OffsetDateTime to, long after, long last, int limit) {
         Tuple params = filters(List.of(stream), types, keys, from, to).addLong(after).addLong(last).addInteger(limit);
-        return withCustomPlan(HISTORY_COUNT, params).flatMap(rows -> {
+        return StreamRangeRepository.planned(pool, HISTORY_COUNT, params).flatMap(rows -> {
             Row counted = rows.iterator().next();
             long events = counted.getLong(0);
             if (events < limit) {
@@ -296,7 +292,7 @@ public class ReplayRepository {
         for (String stream : job.streams()) {
             Tuple params = filters(List.of(stream), job.types(), job.keys(), job.from(), job.to()).addLong(afterSeq)
                     .addLong(upToSeq).addInteger(limit);
-            merged = merged.flatMap(events -> withCustomPlan(HISTORY_PAGE, params).map(rows -> {
+            merged = merged.flatMap(events -> StreamRangeRepository.planned(pool, HISTORY_PAGE, params).map(rows -> {
                 events.addAll(events(rows));
                 return events;
             }));
@@ -330,21 +326,6 @@ public class ReplayRepository {
             page.addAll(events(rows));
             return snapshotPage(job, streams, index + 1, afterStream, afterKey, limit, page);
         });
-    }
-
-    /**
-     * Runs one stream's range of history with a plan made for its values. A prepared statement run more than five
-     * times gets PostgreSQL's generic plan, which guesses a few rows for any stream and seq range and so reads the
-     * lake in seq order by its primary key, skipping every other stream's events: counting 100,000 events of a
-     * stream holding 4% of a 5-million-event lake took 3.7 s that way, 0.1 s along the (stream, seq) index, and
-     * each page of such a stream read 25 times the rows it returned. Planned for its values (with the statistics
-     * autovacuum keeps), the query reads the (stream, seq) index, or the key's or type's index for a job with those
-     * filters. The setting is the transaction's own, and sent with the query (pipelined, no round trip of its own).
-     */
-    private Uni<RowSet<Row>> withCustomPlan(String sql, Tuple params) {
-        return pool.withTransaction(connection -> Uni.combine().all()
-                .unis(connection.query(CUSTOM_PLAN).execute(), connection.preparedQuery(sql).execute(params)).asTuple()
-                .map(Tuple2::getItem2));
     }
 
     private static List<PageEvent> events(Iterable<Row> rows) {

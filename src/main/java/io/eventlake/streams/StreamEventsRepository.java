@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.eventlake.lake.StreamRangeRepository;
 import io.eventlake.request.PageCursor;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -36,7 +37,8 @@ public class StreamEventsRepository {
     }
 
     public Uni<Page> after(String stream, long afterSeq, String type, String key, int limit) {
-        return readers.pool().preparedQuery(PAGE).execute(Tuple.of(stream, afterSeq, type, key, limit)).map(rows -> {
+        // Planned for its values (see StreamRangeRepository): a sparse stream's page read the lake by its primary key.
+        return StreamRangeRepository.planned(readers.pool(), PAGE, Tuple.of(stream, afterSeq, type, key, limit)).map(rows -> {
             List<StreamEvent> events = new ArrayList<>(rows.size());
             long last = afterSeq;
             for (Row row : rows) {
