@@ -38,8 +38,8 @@ import io.eventlake.testing.MachineLoad;
  *  - p50/p99 of GET /events by key, by type (a page from a random position), by a one-hour time range (from a
  *    random point of an hour that holds events), GET /streams/{s}/keys/{k}, and the first page (1,000 events) of an
  *    event stream from a random position;
- *  - p50/p99 of POST /replays for one stream's whole history (each job cancelled at once): the job counts what it
- *    will send when it is created.
+ *  - p50/p99 of POST /replays for one stream's whole history and for a snapshot of one stream's view (each job
+ *    cancelled at once): the job counts what it will send when it is created.
  * Then, on the full lake, retention: one stream's history made old and deleted by the service (bar the latest event of
  * each key), its rate and the queries beside it.
  * Arguments: bootstrap jdbcUrl serviceUrl fixtureJson stages(comma-separated event counts) liveEvents queries
@@ -70,7 +70,7 @@ public class ScaleBenchmark {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     record Figures(long lakeEvents, double ingestRate, String ingestLoad, long[] byKey, long[] byType, long[] byTime,
-            long[] keyState, long[] streamPage, long[] replayCreated) {
+            long[] keyState, long[] streamPage, long[] replayCreated, long[] snapshotCreated) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -130,9 +130,10 @@ public class ScaleBenchmark {
             long pageFrom = Math.max(0, maxSeq - 4 * 1000);
             long[] streamPage = timed(Math.max(1, queries / 4), () -> firstPage("/streams/scale" + random.nextInt(STREAMS)
                     + "/events?after=" + cursor((long) (random.nextDouble() * pageFrom))));
-            long[] replayCreated = replaysCreated(Math.max(3, queries / 20), random);
+            long[] replayCreated = replaysCreated("history", Math.max(3, queries / 20), random);
+            long[] snapshotCreated = replaysCreated("snapshot", Math.max(3, queries / 20), random);
             results.add(new Figures(lakeEvents, ingestRate, ingestLoad, byKey, byType, byTime, keyState, streamPage,
-                    replayCreated));
+                    replayCreated, snapshotCreated));
             print(results);
         }
         retention(queries);
@@ -196,13 +197,14 @@ public class ScaleBenchmark {
         Figures empty = results.get(0);
         System.out.println();
         System.out.println("== Event Lake at scale (p50 / p99 in ms; in brackets: against the first stage) ==");
-        System.out.printf("%14s %22s %16s %16s %16s %16s %18s %18s%n", "lake events", "live ingest ev/s", "events by key",
-                "events by type", "events by time", "stream key", "stream 1st page", "replay created");
+        System.out.printf("%14s %22s %16s %16s %16s %16s %18s %18s %18s%n", "lake events", "live ingest ev/s",
+                "events by key", "events by type", "events by time", "stream key", "stream 1st page", "replay created",
+                "snapshot created");
         for (Figures f : results) {
-            System.out.printf("%,14d %,10.0f (%+4.0f%%)   %16s %16s %16s %16s %18s %18s   (%s)%n", f.lakeEvents,
+            System.out.printf("%,14d %,10.0f (%+4.0f%%)   %16s %16s %16s %16s %18s %18s %18s   (%s)%n", f.lakeEvents,
                     f.ingestRate, 100 * (f.ingestRate - empty.ingestRate) / empty.ingestRate, pair(f.byKey),
                     pair(f.byType), pair(f.byTime), pair(f.keyState), pair(f.streamPage), pair(f.replayCreated),
-                    f.ingestLoad);
+                    pair(f.snapshotCreated), f.ingestLoad);
         }
         System.out.println();
     }
@@ -375,26 +377,27 @@ public class ScaleBenchmark {
     }
 
     /**
-     * The time of {@code n} POST /replays, each for a random stream's whole history, after two uncounted; each job is
-     * cancelled as soon as it is created (the figure is the creation, which counts what the job will send).
+     * The time of {@code n} POST /replays of a random stream from {@code source} (its whole history, or a snapshot of
+     * its view), after two uncounted; each job is cancelled as soon as it is created (the figure is the creation, which
+     * counts what the job will send).
      */
-    static long[] replaysCreated(int n, Random random) throws Exception {
+    static long[] replaysCreated(String source, int n, Random random) throws Exception {
         for (int i = 0; i < 2; i++) {
-            replayCreated("scale" + random.nextInt(STREAMS));
+            replayCreated("scale" + random.nextInt(STREAMS), source);
         }
         long[] micros = new long[n];
         for (int i = 0; i < n; i++) {
-            micros[i] = replayCreated("scale" + random.nextInt(STREAMS));
+            micros[i] = replayCreated("scale" + random.nextInt(STREAMS), source);
         }
         Arrays.sort(micros);
         return micros;
     }
 
-    static long replayCreated(String stream) throws Exception {
+    static long replayCreated(String stream, String source) throws Exception {
         HttpRequest create = HttpRequest.newBuilder(URI.create(serviceUrl + "/replays"))
                 .header("Authorization", "Bearer " + System.getenv("EVENTLAKE_TOKEN"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"streams\":[\"" + stream
+                .POST(HttpRequest.BodyPublishers.ofString("{\"source\":\"" + source + "\",\"streams\":[\"" + stream
                         + "\"],\"targetTopic\":\"bench.replays.created\"}"))
                 .build();
         long start = System.nanoTime();

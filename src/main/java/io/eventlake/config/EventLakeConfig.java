@@ -377,10 +377,10 @@ public interface EventLakeConfig {
         Duration pollInterval();
 
         /**
-         * Events of one stream a history job counts one by one when it is created; a stream with more has the rest
-         * estimated from them (the job's {@code totalEstimated}), so creating a job (or a subscription's backfill)
-         * reads a bounded number of rows however long the stream's history. A job that goes through ends with
-         * the exact figure.
+         * Events of one stream a history job counts one by one when it is created (a snapshot: live keys); a stream
+         * with more has the rest estimated (the job's {@code totalEstimated}), so creating a job (or a subscription's
+         * backfill) reads a bounded number of rows however long the stream's history or large its view. A job that
+         * goes through ends with the exact figure.
          */
         @WithDefault("10000")
         int exactCountLimit();

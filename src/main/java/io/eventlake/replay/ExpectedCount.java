@@ -2,9 +2,9 @@ package io.eventlake.replay;
 
 /**
  * How many events a replay job will send, as known when it is created: exact, or estimated when a stream held more
- * matching events than a job counts one by one (a count over all of a stream's history read every row of it, seconds
- * per million events, inside the request that created the job). A job that goes through ends with the exact figure,
- * what it sent.
+ * matching events (a snapshot: live keys) than a job counts one by one (a count over all of a stream's history read
+ * every row of it, seconds per million events, inside the request that created the job). A job that goes through ends
+ * with the exact figure, what it sent.
  */
 public record ExpectedCount(long events, boolean estimated) {
 
@@ -25,6 +25,16 @@ public record ExpectedCount(long events, boolean estimated) {
         }
         double density = lastSeq == firstSeq ? 1 : (counted - 1) / (double) (lastSeq - firstSeq);
         return new ExpectedCount(counted + Math.round(density * (streamEnd - lastSeq)), true);
+    }
+
+    /**
+     * A snapshot's count of a stream from a sample: of {@code read} live keys, {@code matching} pass the job's filters;
+     * the planner expects {@code plannedKeys} live keys in all (from the view's statistics). Never fewer than those
+     * found.
+     */
+    public static ExpectedCount sampled(long read, long matching, long plannedKeys) {
+        long estimate = read == 0 ? 0 : Math.round(plannedKeys * (matching / (double) read));
+        return new ExpectedCount(Math.max(matching, estimate), true);
     }
 
     public ExpectedCount plus(ExpectedCount other) {

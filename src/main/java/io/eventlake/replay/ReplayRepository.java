@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -75,13 +76,32 @@ public class ReplayRepository {
     private static final String HISTORY_PAGE = "select " + EVENT_COLUMNS + " from lake_event e where " + HISTORY_RANGE
             + " limit $8";
 
-    private static final String SNAPSHOT_PAGE = "select " + EVENT_COLUMNS
-            + " from latest_event l join lake_event e on e.seq = l.seq where not l.deleted and "
-            + FILTERS.replace("e.stream = any($1::text[])", "l.stream = ($1::text[])[1]")
+    /** One stream's live keys that a snapshot job sends, with their latest events: $1 the stream, $2 to $5 as above. */
+    private static final String SNAPSHOT_KEYS = " from latest_event l join lake_event e on e.seq = l.seq where not l.deleted and "
+            + FILTERS.replace("e.stream = any($1::text[])", "l.stream = ($1::text[])[1]");
+
+    private static final String SNAPSHOT_PAGE = "select " + EVENT_COLUMNS + SNAPSHOT_KEYS
             + " and l.event_key > $6 order by l.event_key limit $7";
 
-    private static final String SNAPSHOT_COUNT = "select count(*) from latest_event l join lake_event e on e.seq = l.seq"
-            + " where not l.deleted and " + FILTERS.replace("e.stream = any", "l.stream = any");
+    /**
+     * A sample of a stream's live keys (up to $6, as the primary key gives them; those named in $3 only, when it names
+     * some): how many it holds, and of those, how many a snapshot with the filters $2 to $5 sends.
+     */
+    private static final String SNAPSHOT_SAMPLE = """
+            select count(*), count(*) filter (where %s)
+            from (select seq from latest_event where stream = ($1::text[])[1] and not deleted
+                  and ($3::text[] is null or event_key = any($3::text[])) limit $6) l
+            join lake_event e on e.seq = l.seq
+            """.formatted(FILTERS.replace("e.stream = any($1::text[]) and ", ""));
+
+    /**
+     * The planner's estimate of a stream's live keys (those named in $3 only, when it names some), from the statistics
+     * autovacuum keeps on the view: no row is read.
+     */
+    private static final String LIVE_KEYS_ESTIMATE = """
+            explain (format json) select 1 from latest_event where stream = ($1::text[])[1] and not deleted
+            and ($3::text[] is null or event_key = any($3::text[]))
+            """;
 
     /** How many events of a stream {@link #HISTORY_RANGE} holds, up to $8, and the first and last positions of those. */
     private static final String HISTORY_COUNT = "select count(*), min(seq), max(seq) from (select e.seq from lake_event e"
@@ -129,15 +149,15 @@ public class ReplayRepository {
     }
 
     /**
-     * How many events a job up to lake position {@code upTo} will send. A snapshot counts its live keys; a history
-     * job counts, per stream, at most {@code exactCountLimit} events and estimates the rest of a stream from them
-     * ({@link ExpectedCount#extrapolated}).
+     * How many events a job up to lake position {@code upTo} will send. Per stream, at most {@code exactCountLimit}
+     * events (a snapshot: live keys) are counted; a stream holding more has the rest estimated: a history job's from
+     * the positions of the events counted ({@link ExpectedCount#extrapolated}), a snapshot's from the planner's
+     * estimate of its live keys ({@link ExpectedCount#sampled}).
      */
     Uni<ExpectedCount> expected(ReplaySource source, List<String> streams, List<String> types, List<String> keys,
             OffsetDateTime from, OffsetDateTime to, long upTo, int exactCountLimit) {
         if (source == ReplaySource.SNAPSHOT) {
-            return pool.preparedQuery(SNAPSHOT_COUNT).execute(filters(streams, types, keys, from, to))
-                    .map(rows -> ExpectedCount.exact(rows.iterator().next().getLong(0)));
+            return sum(streams, stream -> snapshotCount(stream, types, keys, from, to, exactCountLimit));
         }
         // A time window: only the seqs the time index gives it are counted, as its pages read only those.
         Uni<Optional<SeqRange>> window = from == null && to == null ? Uni.createFrom().item(Optional.of(new SeqRange(1, upTo)))
@@ -148,13 +168,42 @@ public class ReplayRepository {
             }
             long after = range.get().first() - 1;
             long last = Math.min(upTo, range.get().last());
-            Uni<ExpectedCount> total = Uni.createFrom().item(ExpectedCount.NONE);
-            for (String stream : streams) {
-                total = total.flatMap(
-                        sum -> streamCount(stream, types, keys, from, to, after, last, exactCountLimit).map(sum::plus));
-            }
-            return total;
+            return sum(streams, stream -> streamCount(stream, types, keys, from, to, after, last, exactCountLimit));
         });
+    }
+
+    /** The streams' counts, one stream after the other. */
+    private static Uni<ExpectedCount> sum(List<String> streams, Function<String, Uni<ExpectedCount>> count) {
+        Uni<ExpectedCount> total = Uni.createFrom().item(ExpectedCount.NONE);
+        for (String stream : streams) {
+            total = total.flatMap(sum -> count.apply(stream).map(sum::plus));
+        }
+        return total;
+    }
+
+    /**
+     * A snapshot of a stream: its live keys read up to the limit (one more, to know whether there are more), exact
+     * when that is all of them; otherwise the planner's estimate of the stream's live keys times the share of those
+     * read that the filters let through.
+     */
+    private Uni<ExpectedCount> snapshotCount(String stream, List<String> types, List<String> keys, OffsetDateTime from,
+            OffsetDateTime to, int limit) {
+        Tuple params = filters(List.of(stream), types, keys, from, to).addInteger(limit + 1);
+        return StreamRangeRepository.planned(pool, SNAPSHOT_SAMPLE, params).flatMap(rows -> {
+            Row sample = rows.iterator().next();
+            long read = sample.getLong(0);
+            long matching = sample.getLong(1);
+            if (read <= limit) {
+                return Uni.createFrom().item(ExpectedCount.exact(matching));
+            }
+            return pool.preparedQuery(LIVE_KEYS_ESTIMATE).execute(filters(List.of(stream), types, keys, from, to))
+                    .map(plan -> ExpectedCount.sampled(read, matching, plannedRows(plan.iterator().next())));
+        });
+    }
+
+    /** The rows the top node of an {@code explain (format json)} expects. */
+    private static long plannedRows(Row explained) {
+        return explained.getJsonArray(0).getJsonObject(0).getJsonObject("Plan").getNumber("Plan Rows").longValue();
     }
 
     private Uni<ExpectedCount> streamCount(String stream, List<String> types, List<String> keys, OffsetDateTime from,

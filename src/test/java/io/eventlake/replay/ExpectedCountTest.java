@@ -23,6 +23,15 @@ class ExpectedCountTest {
     }
 
     @Test
+    void aSnapshotTakesTheShareOfTheSampleTheFiltersLetThroughOfThePlannedKeys() {
+        // A tenth of 1,001 keys read pass the filters; the planner expects 20,000 live keys.
+        assertThat(ExpectedCount.sampled(1_001, 100, 20_000)).isEqualTo(new ExpectedCount(1_998, true));
+        // Statistics from before the stream grew: never fewer than the keys already found.
+        assertThat(ExpectedCount.sampled(1_001, 1_001, 50)).isEqualTo(new ExpectedCount(1_001, true));
+        assertThat(ExpectedCount.sampled(1_001, 0, 20_000)).isEqualTo(new ExpectedCount(0, true));
+    }
+
+    @Test
     void aSumIsEstimatedWhenAnyPartIs() {
         assertThat(ExpectedCount.exact(5).plus(ExpectedCount.exact(7))).isEqualTo(ExpectedCount.exact(12));
         assertThat(ExpectedCount.exact(5).plus(new ExpectedCount(70, true))).isEqualTo(new ExpectedCount(75, true));

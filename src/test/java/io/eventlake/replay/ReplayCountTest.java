@@ -71,6 +71,35 @@ class ReplayCountTest extends SignedInAsAdmin {
         assertThat(createdEstimated.events()).isBetween(EVENTS / 10 * 8L / 10, EVENTS / 10 * 12L / 10);
     }
 
+    @Test
+    void aSnapshotOfMoreLiveKeysThanTheLimitIsEstimatedFromASampleAndThePlanner() {
+        String stream = ingest(EVENTS, EVENTS);
+        // A tenth of the keys deleted: the view keeps their rows, marked deleted; a snapshot sends none of them.
+        LakeDatabase.execute("update latest_event set deleted = true where stream = '" + stream
+                + "' and event_key like '%5'");
+        int live = EVENTS * 9 / 10;
+        // The statistics autovacuum would gather, now rather than when it gets to them.
+        LakeDatabase.execute("analyze latest_event");
+        LakeDatabase.execute("analyze lake_event");
+
+        assertThat(snapshot(stream, null, 1_000)).isEqualTo(ExpectedCount.exact(live));
+        assertThat(snapshot(stream, null, live)).as("as many as the limit, none after").isEqualTo(ExpectedCount.exact(live));
+        List<String> created = List.of(stream + ".created");
+        assertThat(snapshot(stream, created, 1_000)).isEqualTo(ExpectedCount.exact(EVENTS / 10));
+
+        ExpectedCount estimated = snapshot(stream, null, 100);
+        assertThat(estimated.estimated()).isTrue();
+        assertThat(estimated.events()).isBetween(live * 8L / 10, live * 12L / 10);
+        // Keys ending in 0 (every tenth, the ".created") sort in among the rest; the sample holds about a tenth.
+        ExpectedCount createdEstimated = snapshot(stream, created, 100);
+        assertThat(createdEstimated.estimated()).isTrue();
+        assertThat(createdEstimated.events()).isBetween(EVENTS / 10 * 7L / 10, EVENTS / 10 * 13L / 10);
+        // Keys named: only those are read, so the count is exact (one named key is deleted, one is not there).
+        List<String> named = List.of("Rental-1", "Rental-20", "Rental-35", "Rental-" + EVENTS);
+        assertThat(repository.expected(ReplaySource.SNAPSHOT, List.of(stream), null, named, null, null, 0, 100).await()
+                .atMost(PATIENCE)).isEqualTo(ExpectedCount.exact(2));
+    }
+
     /** The position of the stream's n-th event (of type stream + suffix, when the suffix is not empty). */
     private static long nthSeq(String stream, String typeSuffix, int n) {
         return LakeDatabase.count("select seq from lake_event where stream = ? and (? = '' or type = ? || ?) order by seq"
@@ -89,19 +118,29 @@ class ReplayCountTest extends SignedInAsAdmin {
                 .body("totalEstimated", equalTo(false)));
     }
 
+    private ExpectedCount snapshot(String stream, List<String> types, int limit) {
+        return repository.expected(ReplaySource.SNAPSHOT, List.of(stream), types, null, null, null, 0, limit).await()
+                .atMost(PATIENCE);
+    }
+
     private ExpectedCount expected(String stream, List<String> types, long upTo, int limit) {
         return repository.expected(ReplaySource.HISTORY, List.of(stream), types, null, null, null, upTo, limit).await()
                 .atMost(PATIENCE);
     }
 
     private static String ingest(int n) {
+        return ingest(n, 5);
+    }
+
+    /** Stores n events of a new stream, event v of key Rental-(v % keys), every tenth a ".created". */
+    private static String ingest(int n, int keys) {
         String stream = "rc" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String topic = "ingest." + stream;
         kafka.createTopic(topic, 1);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int v = 0; v < n; v++) {
-            var record = new ProducerRecord<>(topic, ("Rental-" + (v % 5)).getBytes(StandardCharsets.UTF_8),
-                    Fixtures.rental(v % 5, v).getBytes(StandardCharsets.UTF_8));
+            var record = new ProducerRecord<>(topic, ("Rental-" + (v % keys)).getBytes(StandardCharsets.UTF_8),
+                    Fixtures.rental(v % keys, v).getBytes(StandardCharsets.UTF_8));
             record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
             record.headers().add("ce_type",
                     (stream + (v % 10 == 0 ? ".created" : ".updated")).getBytes(StandardCharsets.UTF_8));
