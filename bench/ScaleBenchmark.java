@@ -39,7 +39,8 @@ import io.eventlake.testing.MachineLoad;
  *    random point of an hour that holds events), GET /streams/{s}/keys/{k}, and the first page (1,000 events) of an
  *    event stream from a random position;
  *  - p50/p99 of POST /replays for one stream's whole history and for a snapshot of one stream's view (each job
- *    cancelled at once): the job counts what it will send when it is created.
+ *    cancelled at once): the job counts what it will send when it is created;
+ *  - p50/p99 of GET /streams (every stream with its live and deleted keys).
  * Then, on the full lake, retention: one stream's history made old and deleted by the service (bar the latest event of
  * each key), its rate and the queries beside it.
  * Arguments: bootstrap jdbcUrl serviceUrl fixtureJson stages(comma-separated event counts) liveEvents queries
@@ -70,7 +71,7 @@ public class ScaleBenchmark {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     record Figures(long lakeEvents, double ingestRate, String ingestLoad, long[] byKey, long[] byType, long[] byTime,
-            long[] keyState, long[] streamPage, long[] replayCreated, long[] snapshotCreated) {
+            long[] keyState, long[] streamPage, long[] replayCreated, long[] snapshotCreated, long[] streamsListed) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -132,8 +133,9 @@ public class ScaleBenchmark {
                     + "/events?after=" + cursor((long) (random.nextDouble() * pageFrom))));
             long[] replayCreated = replaysCreated("history", Math.max(3, queries / 20), random);
             long[] snapshotCreated = replaysCreated("snapshot", Math.max(3, queries / 20), random);
+            long[] streamsListed = timed(Math.max(3, queries / 20), () -> get("/streams"));
             results.add(new Figures(lakeEvents, ingestRate, ingestLoad, byKey, byType, byTime, keyState, streamPage,
-                    replayCreated, snapshotCreated));
+                    replayCreated, snapshotCreated, streamsListed));
             print(results);
         }
         retention(queries);
@@ -197,14 +199,14 @@ public class ScaleBenchmark {
         Figures empty = results.get(0);
         System.out.println();
         System.out.println("== Event Lake at scale (p50 / p99 in ms; in brackets: against the first stage) ==");
-        System.out.printf("%14s %22s %16s %16s %16s %16s %18s %18s %18s%n", "lake events", "live ingest ev/s",
+        System.out.printf("%14s %22s %16s %16s %16s %16s %18s %18s %18s %18s%n", "lake events", "live ingest ev/s",
                 "events by key", "events by type", "events by time", "stream key", "stream 1st page", "replay created",
-                "snapshot created");
+                "snapshot created", "streams listed");
         for (Figures f : results) {
-            System.out.printf("%,14d %,10.0f (%+4.0f%%)   %16s %16s %16s %16s %18s %18s %18s   (%s)%n", f.lakeEvents,
+            System.out.printf("%,14d %,10.0f (%+4.0f%%)   %16s %16s %16s %16s %18s %18s %18s %18s   (%s)%n", f.lakeEvents,
                     f.ingestRate, 100 * (f.ingestRate - empty.ingestRate) / empty.ingestRate, pair(f.byKey),
                     pair(f.byType), pair(f.byTime), pair(f.keyState), pair(f.streamPage), pair(f.replayCreated),
-                    pair(f.snapshotCreated), f.ingestLoad);
+                    pair(f.snapshotCreated), pair(f.streamsListed), f.ingestLoad);
         }
         System.out.println();
     }

@@ -126,6 +126,10 @@ public class ConfigValidator {
             problems.add("eventlake.replay.exact-count-limit must be at least 1 (events of a stream a replay job counts"
                     + " one by one when it is created; 10000 by default)");
         }
+        if (config.streams().exactCountLimit() < 1) {
+            problems.add("eventlake.streams.exact-count-limit must be at least 1 (keys of a stream GET /streams counts"
+                    + " one by one; 10000 by default)");
+        }
         if (config.lake().partitionSize() < 1) {
             problems.add("eventlake.lake.partition-size must be at least 1 (events per partition; 10000000 by default)");
         }

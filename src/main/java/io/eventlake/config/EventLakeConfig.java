@@ -358,6 +358,14 @@ public interface EventLakeConfig {
         /** How often a caught-up {@code follow=true} stream looks for new events. */
         @WithDefault("PT0.5S")
         Duration followPollInterval();
+
+        /**
+         * Keys of one stream {@code GET /streams} counts one by one; a stream with more has its live and deleted keys
+         * estimated from them ({@code keysEstimated}), so the listing reads a bounded number of rows per stream
+         * however large the view.
+         */
+        @WithDefault("10000")
+        int exactCountLimit();
     }
 
     interface Replay {

@@ -1,5 +1,7 @@
 package io.eventlake.replay;
 
+import io.eventlake.lake.SampledCount;
+
 /**
  * How many events a replay job will send, as known when it is created: exact, or estimated when a stream held more
  * matching events (a snapshot: live keys) than a job counts one by one (a count over all of a stream's history read
@@ -29,12 +31,10 @@ public record ExpectedCount(long events, boolean estimated) {
 
     /**
      * A snapshot's count of a stream from a sample: of {@code read} live keys, {@code matching} pass the job's filters;
-     * the planner expects {@code plannedKeys} live keys in all (from the view's statistics). Never fewer than those
-     * found.
+     * the planner expects {@code plannedKeys} live keys in all ({@link SampledCount}).
      */
     public static ExpectedCount sampled(long read, long matching, long plannedKeys) {
-        long estimate = read == 0 ? 0 : Math.round(plannedKeys * (matching / (double) read));
-        return new ExpectedCount(Math.max(matching, estimate), true);
+        return new ExpectedCount(SampledCount.estimate(read, matching, plannedKeys), true);
     }
 
     public ExpectedCount plus(ExpectedCount other) {

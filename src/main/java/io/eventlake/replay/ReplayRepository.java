@@ -18,6 +18,7 @@ import io.eventlake.config.EventLakeConfig;
 import io.eventlake.event.Event;
 import io.eventlake.lake.LakeTimeIndexRepository;
 import io.eventlake.lake.LakeTimeIndexRepository.SeqRange;
+import io.eventlake.lake.SampledCount;
 import io.eventlake.lake.StreamRangeRepository;
 import io.eventlake.replay.ReplayJob.Checkpoint;
 import io.smallrye.mutiny.Uni;
@@ -197,13 +198,8 @@ public class ReplayRepository {
                 return Uni.createFrom().item(ExpectedCount.exact(matching));
             }
             return pool.preparedQuery(LIVE_KEYS_ESTIMATE).execute(filters(List.of(stream), types, keys, from, to))
-                    .map(plan -> ExpectedCount.sampled(read, matching, plannedRows(plan.iterator().next())));
+                    .map(plan -> ExpectedCount.sampled(read, matching, SampledCount.plannedRows(plan.iterator().next())));
         });
-    }
-
-    /** The rows the top node of an {@code explain (format json)} expects. */
-    private static long plannedRows(Row explained) {
-        return explained.getJsonArray(0).getJsonObject(0).getJsonObject("Plan").getNumber("Plan Rows").longValue();
     }
 
     private Uni<ExpectedCount> streamCount(String stream, List<String> types, List<String> keys, OffsetDateTime from,

@@ -5,6 +5,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.eventlake.config.EventLakeConfig;
 import io.eventlake.error.NotFoundException;
 import io.eventlake.streams.StreamViews.KeyState;
 import io.eventlake.streams.StreamViews.StreamSummary;
@@ -18,17 +19,20 @@ public class StreamService {
     private final StreamStateRepository state;
     private final StreamEventsReader events;
     private final ReaderSlots slots;
+    private final EventLakeConfig config;
 
     @Inject
-    public StreamService(StreamStateRepository state, StreamEventsReader events, ReaderSlots slots) {
+    public StreamService(StreamStateRepository state, StreamEventsReader events, ReaderSlots slots,
+            EventLakeConfig config) {
         this.state = state;
         this.events = events;
         this.slots = slots;
+        this.config = config;
     }
 
     /** Every stream with its numbers of live and deleted keys. */
     public Uni<List<StreamSummary>> streams() {
-        return state.streams();
+        return state.streams(config.streams().exactCountLimit());
     }
 
     /** A key's latest event; 404 for a key never seen, or deleted (naming the delete). */

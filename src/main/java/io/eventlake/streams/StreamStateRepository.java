@@ -1,13 +1,15 @@
 package io.eventlake.streams;
 
 import java.math.BigDecimal;
-import java.util.ArrayList;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.eventlake.lake.SampledCount;
+import io.eventlake.lake.StreamRangeRepository;
 import io.eventlake.streams.StreamViews.KeyState;
 import io.eventlake.streams.StreamViews.StreamSummary;
 import io.smallrye.mutiny.Multi;
@@ -20,10 +22,31 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class StreamStateRepository {
 
-    private static final String STREAMS = """
-            select stream, count(*) filter (where not deleted), count(*) filter (where deleted), max(updated_at)
-            from latest_event group by stream order by stream
+    /**
+     * The view's streams, in order, each found by one probe of its primary key past the one before: as many probes
+     * as streams, however many keys they hold (a {@code group by} read the whole view).
+     */
+    private static final String STREAM_NAMES = """
+            with recursive names(stream) as (
+                (select stream from latest_event order by stream limit 1)
+                union all
+                select (select l.stream from latest_event l where l.stream > names.stream order by l.stream limit 1)
+                from names where names.stream is not null)
+            select stream from names where stream is not null
             """;
+
+    /**
+     * A stream's first $2 keys in key order, and of those the live ones (a {@link SampledCount} sample), and when its
+     * latest event was stored (one probe of the lake's {@code (stream, seq)} index).
+     */
+    private static final String KEY_SAMPLE = """
+            select count(*), count(*) filter (where not deleted),
+                   (select ingested_at from lake_event where stream = $1 order by seq desc limit 1)
+            from (select deleted from latest_event where stream = $1 limit $2) sample
+            """;
+
+    /** The planner's estimate of a stream's keys in the view: no row is read. */
+    private static final String KEYS_ESTIMATE = "explain (format json) select 1 from latest_event where stream = $1";
 
     private static final String STATE_COLUMNS = """
             l.stream, l.event_key, e.event_id, e.source, e.type, e.event_time, l.version::text, e.schema_version,
@@ -53,13 +76,32 @@ public class StreamStateRepository {
     @Inject
     ReaderPool readers;
 
-    public Uni<List<StreamSummary>> streams() {
-        return pool.query(STREAMS).execute().map(rows -> {
-            List<StreamSummary> streams = new ArrayList<>();
-            for (Row row : rows) {
-                streams.add(new StreamSummary(row.getString(0), row.getLong(1), row.getLong(2), row.getOffsetDateTime(3)));
+    /**
+     * Every stream of the view with its live and deleted keys: counted when it has at most {@code exactCountLimit}
+     * keys, else estimated from that many ({@link SampledCount}).
+     */
+    public Uni<List<StreamSummary>> streams(int exactCountLimit) {
+        return pool.query(STREAM_NAMES).execute().onItem()
+                .transformToMulti(rows -> Multi.createFrom().iterable(rows).map(row -> row.getString(0)))
+                .onItem().transformToUniAndConcatenate(stream -> summary(stream, exactCountLimit))
+                .collect().asList();
+    }
+
+    private Uni<StreamSummary> summary(String stream, int exactCountLimit) {
+        Tuple params = Tuple.of(stream, exactCountLimit + 1);
+        return StreamRangeRepository.planned(pool, KEY_SAMPLE, params).flatMap(rows -> {
+            Row sample = rows.iterator().next();
+            long read = sample.getLong(0);
+            long live = sample.getLong(1);
+            OffsetDateTime lastStored = sample.getOffsetDateTime(2);
+            if (read <= exactCountLimit) {
+                return Uni.createFrom().item(new StreamSummary(stream, live, read - live, lastStored, false));
             }
-            return streams;
+            return pool.preparedQuery(KEYS_ESTIMATE).execute(Tuple.of(stream)).map(plan -> {
+                long planned = SampledCount.plannedRows(plan.iterator().next());
+                return new StreamSummary(stream, SampledCount.estimate(read, live, planned),
+                        SampledCount.estimate(read, read - live, planned), lastStored, true);
+            });
         });
     }
 

@@ -15,9 +15,14 @@ public final class StreamViews {
     private StreamViews() {
     }
 
-    /** A stream and the size of its current state. */
+    /**
+     * A stream and the size of its current state. {@code keysEstimated}: the stream has more keys than are counted one
+     * by one per request ({@code eventlake.streams.exact-count-limit}), and the two figures are estimates.
+     * {@code lastChangeAt}: when its latest event was stored.
+     */
     @RegisterForReflection
-    public record StreamSummary(String stream, long liveKeys, long deletedKeys, OffsetDateTime lastChangeAt) {
+    public record StreamSummary(String stream, long liveKeys, long deletedKeys, OffsetDateTime lastChangeAt,
+            boolean keysEstimated) {
     }
 
     @RegisterForReflection

@@ -73,10 +73,14 @@ class ConfigValidatorTest {
     }
 
     @Test
-    void aReplayCountOfNothingIsRefused() {
-        assertThat(ConfigValidator.check(config(Map.of("eventlake.replay.exact-count-limit", "0")))).singleElement()
-                .asString().contains("eventlake.replay.exact-count-limit must be at least 1");
+    void aCountOfNothingIsRefused() {
+        assertThat(ConfigValidator.check(config(Map.of("eventlake.replay.exact-count-limit", "0",
+                "eventlake.streams.exact-count-limit", "-1"))))
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p).contains("eventlake.replay.exact-count-limit must be at least 1"))
+                .anySatisfy(p -> assertThat(p).contains("eventlake.streams.exact-count-limit must be at least 1"));
         assertThat(config(Map.of()).replay().exactCountLimit()).isEqualTo(10_000);
+        assertThat(config(Map.of()).streams().exactCountLimit()).isEqualTo(10_000);
     }
 
     @Test
