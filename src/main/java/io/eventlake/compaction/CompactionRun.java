@@ -9,7 +9,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * One history compaction run of a stream: what it removed so far. {@code olderThan}: events that arrived
  * in the lake before it were candidates; {@code tombstonesBefore}: tombstones older than it were removed
- * with their key. State RUNNING, SUCCEEDED or FAILED ({@code error} says why).
+ * with their key. State RUNNING, SUCCEEDED or FAILED ({@code error} says why). {@code keysTotal}: the stream's keys
+ * when it started, estimated ({@code keysTotalEstimated}) for a stream with more than are counted one by one; a run
+ * that succeeds ends with the keys it scanned.
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,6 +22,7 @@ public record CompactionRun(
         OffsetDateTime olderThan,
         OffsetDateTime tombstonesBefore,
         long keysTotal,
+        boolean keysTotalEstimated,
         long keysScanned,
         long eventsRemoved,
         long tombstonesRemoved,

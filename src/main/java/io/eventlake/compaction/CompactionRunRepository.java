@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.eventlake.compaction.ViewKeysRepository.KeyCounts;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -19,8 +20,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class CompactionRunRepository {
 
     private static final String COLUMNS = """
-            id, stream, state, older_than, tombstones_before, keys_total, keys_scanned, events_removed,
-            tombstones_removed, error, requested_by, started_at, updated_at, finished_at
+            id, stream, state, older_than, tombstones_before, keys_total, keys_total_estimated, keys_scanned,
+            events_removed, tombstones_removed, error, requested_by, started_at, updated_at, finished_at
             """;
 
     /** A batch of keys of a stream with the lake position of each one's latest event. */
@@ -120,11 +121,13 @@ public class CompactionRunRepository {
     }
 
     public Uni<CompactionRun> create(SqlClient client, String stream, OffsetDateTime olderThan, OffsetDateTime tombstonesBefore,
-            String by) {
+            String by, KeyCounts keys) {
         return client.preparedQuery("""
-                insert into compaction_run (stream, state, older_than, tombstones_before, keys_total, requested_by)
-                values ($1, 'RUNNING', $2, $3, (select count(*) from latest_event where stream = $1), $4)
-                """ + " returning " + COLUMNS).execute(Tuple.of(stream, olderThan, tombstonesBefore, by))
+                insert into compaction_run (stream, state, older_than, tombstones_before, keys_total, keys_total_estimated,
+                                            requested_by)
+                values ($1, 'RUNNING', $2, $3, $4, $5, $6)
+                """ + " returning " + COLUMNS)
+                .execute(Tuple.of(stream, olderThan, tombstonesBefore, keys.total(), keys.estimated(), by))
                 .map(rows -> toRun(rows.iterator().next()));
     }
 
@@ -137,8 +140,13 @@ public class CompactionRunRepository {
     }
 
     public Uni<Void> finish(SqlClient client, long id, CompactionState state, String error) {
+        // The total at the start may be estimated (a stream with many keys), or keys may have come since: a run that
+        // went through ends with what it scanned.
         return client.preparedQuery("""
-                update compaction_run set state = $2, error = $3, updated_at = now(), finished_at = now() where id = $1
+                update compaction_run set state = $2, error = $3, updated_at = now(), finished_at = now(),
+                       keys_total = case when $2 = 'SUCCEEDED' then keys_scanned else keys_total end,
+                       keys_total_estimated = keys_total_estimated and $2 <> 'SUCCEEDED'
+                where id = $1
                 """).execute(Tuple.of(id, state.name(), error)).replaceWithVoid();
     }
 
@@ -181,7 +189,8 @@ public class CompactionRunRepository {
         return new CompactionRun(row.getLong("id"), row.getString("stream"),
                 CompactionState.valueOf(row.getString("state")),
                 row.getOffsetDateTime("older_than"), row.getOffsetDateTime("tombstones_before"), row.getLong("keys_total"),
-                row.getLong("keys_scanned"), row.getLong("events_removed"), row.getLong("tombstones_removed"),
+                row.getBoolean("keys_total_estimated"), row.getLong("keys_scanned"), row.getLong("events_removed"),
+                row.getLong("tombstones_removed"),
                 row.getString("error"), row.getString("requested_by"), row.getOffsetDateTime("started_at"),
                 row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("finished_at"));
     }

@@ -55,6 +55,9 @@ public class CompactionService {
     CompactionRunRepository runs;
 
     @Inject
+    ViewKeysRepository viewKeys;
+
+    @Inject
     EventLakeConfig config;
 
     @Inject
@@ -134,12 +137,14 @@ public class CompactionService {
                         throw new ConflictException("A history compaction of stream '" + stream + "' is already running.");
                     }
                     return runs.abandon(connection, stream)
-                            .flatMap(x -> runs.create(connection, stream, olderThan, tombstonesBefore, by));
+                            .flatMap(x -> viewKeys.count(stream, config.streams().exactCountLimit()))
+                            .flatMap(keys -> runs.create(connection, stream, olderThan, tombstonesBefore, by, keys));
                 })
                 .invoke(run -> {
                     try (var fields = LogFields.of(LogFields.STREAM, stream, LogFields.COMPACTION_RUN, run.id())) {
-                        LOG.infof("EL0503 history compaction %d of %s: events before %s, tombstones before %s (%d keys)",
-                                run.id(), stream, olderThan, tombstonesBefore, run.keysTotal());
+                        LOG.infof("EL0503 history compaction %d of %s: events before %s, tombstones before %s (%s%d keys)",
+                                run.id(), stream, olderThan, tombstonesBefore, run.keysTotalEstimated() ? "about " : "",
+                                run.keysTotal());
                     }
                     batches(connection, run, "")
                             .flatMap(x -> runs.finish(connection, run.id(), CompactionState.SUCCEEDED, null))

@@ -127,8 +127,8 @@ public class ConfigValidator {
                     + " one by one when it is created; 10000 by default)");
         }
         if (config.streams().exactCountLimit() < 1) {
-            problems.add("eventlake.streams.exact-count-limit must be at least 1 (keys of a stream GET /streams counts"
-                    + " one by one; 10000 by default)");
+            problems.add("eventlake.streams.exact-count-limit must be at least 1 (keys of a stream GET /streams and a"
+                    + " history compaction count one by one; 10000 by default)");
         }
         if (config.lake().partitionSize() < 1) {
             problems.add("eventlake.lake.partition-size must be at least 1 (events per partition; 10000000 by default)");

@@ -360,9 +360,9 @@ public interface EventLakeConfig {
         Duration followPollInterval();
 
         /**
-         * Keys of one stream {@code GET /streams} counts one by one; a stream with more has its live and deleted keys
-         * estimated from them ({@code keysEstimated}), so the listing reads a bounded number of rows per stream
-         * however large the view.
+         * Keys of one stream of the view counted one by one by {@code GET /streams} and when a history compaction
+         * starts; a stream with more has its live and deleted keys estimated from them ({@code keysEstimated},
+         * {@code keysTotalEstimated}), so either reads a bounded number of rows per stream however large the view.
          */
         @WithDefault("10000")
         int exactCountLimit();

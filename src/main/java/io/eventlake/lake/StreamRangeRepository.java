@@ -9,7 +9,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Reads of one stream's events in lake order ({@code stream = $1}, seqs past a position, {@code order by seq}, a
- * limit), each planned for its values.
+ * limit), and of a sample of one stream's keys in the view, each planned for its values.
  * <p>
  * Why: a prepared statement run more than five times on a connection gets PostgreSQL's generic plan, which guesses
  * a few rows for any stream and seq range and so reads the lake in seq order along its primary key, skipping every

@@ -1,6 +1,6 @@
 package io.eventlake.replay;
 
-import io.eventlake.lake.SampledCount;
+import io.eventlake.compaction.SampledCount;
 
 /**
  * How many events a replay job will send, as known when it is created: exact, or estimated when a stream held more

@@ -14,11 +14,11 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.eventlake.compaction.SampledCount;
 import io.eventlake.config.EventLakeConfig;
 import io.eventlake.event.Event;
 import io.eventlake.lake.LakeTimeIndexRepository;
 import io.eventlake.lake.LakeTimeIndexRepository.SeqRange;
-import io.eventlake.lake.SampledCount;
 import io.eventlake.lake.StreamRangeRepository;
 import io.eventlake.replay.ReplayJob.Checkpoint;
 import io.smallrye.mutiny.Uni;
@@ -85,13 +85,14 @@ public class ReplayRepository {
             + " and l.event_key > $6 order by l.event_key limit $7";
 
     /**
-     * A sample of a stream's live keys (up to $6, as the primary key gives them; those named in $3 only, when it names
-     * some): how many it holds, and of those, how many a snapshot with the filters $2 to $5 sends.
+     * A sample of a stream's live keys (its first $6 in key order, read along the primary key as
+     * {@code compaction.ViewKeysRepository} does; those named in $3 only, when it names some): how many it holds, and
+     * of those, how many a snapshot with the filters $2 to $5 sends.
      */
     private static final String SNAPSHOT_SAMPLE = """
             select count(*), count(*) filter (where %s)
             from (select seq from latest_event where stream = ($1::text[])[1] and not deleted
-                  and ($3::text[] is null or event_key = any($3::text[])) limit $6) l
+                  and ($3::text[] is null or event_key = any($3::text[])) order by event_key limit $6) l
             join lake_event e on e.seq = l.seq
             """.formatted(FILTERS.replace("e.stream = any($1::text[]) and ", ""));
 

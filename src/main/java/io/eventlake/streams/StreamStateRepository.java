@@ -8,7 +8,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.eventlake.lake.SampledCount;
+import io.eventlake.compaction.ViewKeysRepository;
 import io.eventlake.lake.StreamRangeRepository;
 import io.eventlake.streams.StreamViews.KeyState;
 import io.eventlake.streams.StreamViews.StreamSummary;
@@ -35,18 +35,8 @@ public class StreamStateRepository {
             select stream from names where stream is not null
             """;
 
-    /**
-     * A stream's first $2 keys in key order, and of those the live ones (a {@link SampledCount} sample), and when its
-     * latest event was stored (one probe of the lake's {@code (stream, seq)} index).
-     */
-    private static final String KEY_SAMPLE = """
-            select count(*), count(*) filter (where not deleted),
-                   (select ingested_at from lake_event where stream = $1 order by seq desc limit 1)
-            from (select deleted from latest_event where stream = $1 limit $2) sample
-            """;
-
-    /** The planner's estimate of a stream's keys in the view: no row is read. */
-    private static final String KEYS_ESTIMATE = "explain (format json) select 1 from latest_event where stream = $1";
+    /** When a stream's latest event was stored: one probe of the lake's {@code (stream, seq)} index. */
+    private static final String LAST_STORED = "select ingested_at from lake_event where stream = $1 order by seq desc limit 1";
 
     private static final String STATE_COLUMNS = """
             l.stream, l.event_key, e.event_id, e.source, e.type, e.event_time, l.version::text, e.schema_version,
@@ -74,11 +64,14 @@ public class StreamStateRepository {
     Pool pool;
 
     @Inject
+    ViewKeysRepository viewKeys;
+
+    @Inject
     ReaderPool readers;
 
     /**
      * Every stream of the view with its live and deleted keys: counted when it has at most {@code exactCountLimit}
-     * keys, else estimated from that many ({@link SampledCount}).
+     * keys, else estimated from that many ({@link ViewKeysRepository}).
      */
     public Uni<List<StreamSummary>> streams(int exactCountLimit) {
         return pool.query(STREAM_NAMES).execute().onItem()
@@ -88,21 +81,11 @@ public class StreamStateRepository {
     }
 
     private Uni<StreamSummary> summary(String stream, int exactCountLimit) {
-        Tuple params = Tuple.of(stream, exactCountLimit + 1);
-        return StreamRangeRepository.planned(pool, KEY_SAMPLE, params).flatMap(rows -> {
-            Row sample = rows.iterator().next();
-            long read = sample.getLong(0);
-            long live = sample.getLong(1);
-            OffsetDateTime lastStored = sample.getOffsetDateTime(2);
-            if (read <= exactCountLimit) {
-                return Uni.createFrom().item(new StreamSummary(stream, live, read - live, lastStored, false));
-            }
-            return pool.preparedQuery(KEYS_ESTIMATE).execute(Tuple.of(stream)).map(plan -> {
-                long planned = SampledCount.plannedRows(plan.iterator().next());
-                return new StreamSummary(stream, SampledCount.estimate(read, live, planned),
-                        SampledCount.estimate(read, read - live, planned), lastStored, true);
-            });
-        });
+        Uni<OffsetDateTime> lastStored = StreamRangeRepository.planned(pool, LAST_STORED, Tuple.of(stream))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getOffsetDateTime(0));
+        return Uni.combine().all().unis(viewKeys.count(stream, exactCountLimit), lastStored).asTuple()
+                .map(both -> new StreamSummary(stream, both.getItem1().live(), both.getItem1().deleted(),
+                        both.getItem2(), both.getItem1().estimated()));
     }
 
     /** A deleted key's state is its tombstone: {@code deleted} says so. */

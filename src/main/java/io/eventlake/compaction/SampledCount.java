@@ -1,4 +1,4 @@
-package io.eventlake.lake;
+package io.eventlake.compaction;
 
 import io.vertx.mutiny.sqlclient.Row;
 
