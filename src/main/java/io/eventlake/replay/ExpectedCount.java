@@ -30,8 +30,8 @@ public record ExpectedCount(long events, boolean estimated) {
     }
 
     /**
-     * A snapshot's count of a stream from a sample: of {@code read} live keys, {@code matching} pass the job's filters;
-     * the planner expects {@code plannedKeys} live keys in all ({@link SampledCount}).
+     * A snapshot's count of a stream from a sample: of {@code read} keys, {@code matching} are live and pass the job's
+     * filters; the planner expects {@code plannedKeys} keys in all, live or deleted ({@link SampledCount}).
      */
     public static ExpectedCount sampled(long read, long matching, long plannedKeys) {
         return new ExpectedCount(SampledCount.estimate(read, matching, plannedKeys), true);

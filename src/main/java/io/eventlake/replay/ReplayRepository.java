@@ -85,23 +85,26 @@ public class ReplayRepository {
             + " and l.event_key > $6 order by l.event_key limit $7";
 
     /**
-     * A sample of a stream's live keys (its first $6 in key order, read along the primary key as
+     * A sample of a stream's keys, live or deleted (its first $6 in key order, read along the primary key as
      * {@code compaction.ViewKeysRepository} does; those named in $3 only, when it names some): how many it holds, and
-     * of those, how many a snapshot with the filters $2 to $5 sends.
+     * of those, how many a snapshot with the filters $2 to $5 sends. Deleted keys are sampled too, so that the share
+     * is of the same rows as {@link #STREAM_KEYS_ESTIMATE}: the planner's figure for live keys alone would assume the
+     * stream has the view's share of deleted keys (a stream without deletes among streams with many would be
+     * undercounted by as much).
      */
     private static final String SNAPSHOT_SAMPLE = """
-            select count(*), count(*) filter (where %s)
-            from (select seq from latest_event where stream = ($1::text[])[1] and not deleted
+            select count(*), count(*) filter (where not l.deleted and %s)
+            from (select seq, deleted from latest_event where stream = ($1::text[])[1]
                   and ($3::text[] is null or event_key = any($3::text[])) order by event_key limit $6) l
-            join lake_event e on e.seq = l.seq
+            left join lake_event e on e.seq = l.seq and not l.deleted
             """.formatted(FILTERS.replace("e.stream = any($1::text[]) and ", ""));
 
     /**
-     * The planner's estimate of a stream's live keys (those named in $3 only, when it names some), from the statistics
-     * autovacuum keeps on the view: no row is read.
+     * The planner's estimate of a stream's keys in the view, live or deleted (those named in $3 only, when it names
+     * some), from the statistics autovacuum keeps on the view: no row is read.
      */
-    private static final String LIVE_KEYS_ESTIMATE = """
-            explain (format json) select 1 from latest_event where stream = ($1::text[])[1] and not deleted
+    private static final String STREAM_KEYS_ESTIMATE = """
+            explain (format json) select 1 from latest_event where stream = ($1::text[])[1]
             and ($3::text[] is null or event_key = any($3::text[]))
             """;
 
@@ -184,9 +187,9 @@ public class ReplayRepository {
     }
 
     /**
-     * A snapshot of a stream: its live keys read up to the limit (one more, to know whether there are more), exact
-     * when that is all of them; otherwise the planner's estimate of the stream's live keys times the share of those
-     * read that the filters let through.
+     * A snapshot of a stream: its keys read up to the limit (one more, to know whether there are more), exact when
+     * that is all of them; otherwise the planner's estimate of the stream's keys times the share of those read that
+     * are live and that the filters let through.
      */
     private Uni<ExpectedCount> snapshotCount(String stream, List<String> types, List<String> keys, OffsetDateTime from,
             OffsetDateTime to, int limit) {
@@ -198,7 +201,7 @@ public class ReplayRepository {
             if (read <= limit) {
                 return Uni.createFrom().item(ExpectedCount.exact(matching));
             }
-            return pool.preparedQuery(LIVE_KEYS_ESTIMATE).execute(filters(List.of(stream), types, keys, from, to))
+            return pool.preparedQuery(STREAM_KEYS_ESTIMATE).execute(filters(List.of(stream), types, keys, from, to))
                     .map(plan -> ExpectedCount.sampled(read, matching, SampledCount.plannedRows(plan.iterator().next())));
         });
     }

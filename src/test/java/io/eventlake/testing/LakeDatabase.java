@@ -10,6 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * Direct JDBC reads of the lake, so tests check what PostgreSQL really holds, not what the API says. Uses
  * the tests' database ({@code eventlake_test} on 127.0.0.1:5432, the %test profile's), or
@@ -36,6 +39,19 @@ public final class LakeDatabase {
                 var statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The rows PostgreSQL's planner expects {@code sql} to return, from the table statistics, without running it: the
+     * figure the service's estimates start from.
+     */
+    public static long plannedRows(String sql, Object... params) {
+        Object plan = query("explain (format json) " + sql, params).get(0).values().iterator().next();
+        try {
+            return new ObjectMapper().readTree(plan.toString()).get(0).get("Plan").get("Plan Rows").asLong();
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
