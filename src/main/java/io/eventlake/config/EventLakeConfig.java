@@ -181,6 +181,14 @@ public interface EventLakeConfig {
         /** Topic that receives a copy of every dead letter, with headers naming its source and reason. */
         @WithDefault("eventlake.dead-letters")
         String topic();
+
+        /**
+         * The most dead letters one {@code POST /dead-letters/redrive} goes through; a filter that matches more is
+         * redriven in several calls, each going on after the last one's {@code lastId}, so no request does unbounded
+         * work: each redrive is a transaction and a send to the broker, about 15 ms, so some 8 s a call.
+         */
+        @WithDefault("500")
+        int redriveBatch();
     }
 
     interface Readers {

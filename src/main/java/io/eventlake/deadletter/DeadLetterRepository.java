@@ -61,9 +61,10 @@ public class DeadLetterRepository {
                 });
     }
 
-    public Uni<Long> count(SqlClient client, DeadLetterFilter filter) {
-        return client.preparedQuery("select count(*) from dead_letter where " + WHERE).execute(filterTuple(filter))
-                .map(rows -> rows.iterator().next().getLong(0));
+    /** How many dead letters after {@code afterId} the filter matches. */
+    public Uni<Long> count(SqlClient client, DeadLetterFilter filter, long afterId) {
+        return client.preparedQuery("select count(*) from dead_letter where " + WHERE + " and id > $6")
+                .execute(filterTuple(filter).addLong(afterId)).map(rows -> rows.iterator().next().getLong(0));
     }
 
     public Uni<Optional<DeadLetterDetail>> detail(SqlClient client, long id) {

@@ -86,26 +86,43 @@ public class DeadLetterResource {
         });
     }
 
-    /** The body of a bulk redrive: the filter, and whether to execute it (a dry run otherwise). */
-    public record BulkRedriveRequest(String type, String reason, String status, String from, String to, Boolean execute) {
+    /**
+     * The body of a bulk redrive: the filter, whether to execute it (a dry run otherwise), the id to go on after (the
+     * last call's {@code lastId}) and the most to go through in this call.
+     */
+    public record BulkRedriveRequest(String type, String reason, String status, String from, String to, Boolean execute,
+            Long after, Integer limit) {
     }
 
     @POST
     @Path("/redrive")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Redrive every PENDING or REDRIVING dead letter a filter matches", description = "Without "
-            + "\"execute\": true it is a dry run that says how many would be redriven.")
-    @APIResponse(responseCode = "200", description = "How many matched and, when executed, how many were redriven, stayed invalid or were duplicates")
-    @APIResponse(responseCode = "400", description = "A filter field is malformed")
+    @Operation(summary = "Redrive the PENDING or REDRIVING dead letters a filter matches, a batch a call", description = "Without "
+            + "\"execute\": true it is a dry run that says how many would be redriven. Executed, it goes through at most"
+            + " \"limit\" (eventlake.dead-letter.redrive-batch, 500) of them in id order after \"after\"; while the"
+            + " answer says \"more\", the next call goes on with \"after\": its \"lastId\".")
+    @APIResponse(responseCode = "200", description = "How many matched and, when executed, how many of this batch were redriven, stayed invalid or were duplicates, the last id gone through and whether more match after it")
+    @APIResponse(responseCode = "400", description = "A filter field is malformed, \"after\" is negative or \"limit\" is out of range")
     public Uni<BulkRedriveResult> redriveAll(BulkRedriveRequest request) {
         caller.streams().requireUnrestricted("Dead letters");
-        BulkRedriveRequest r = request == null ? new BulkRedriveRequest(null, null, null, null, null, false) : request;
+        BulkRedriveRequest r = request == null ? new BulkRedriveRequest(null, null, null, null, null, false, null, null)
+                : request;
         DeadLetterFilter filter = DeadLetterFilter.fromBody(r.type(), r.reason(), r.status(), r.from(), r.to());
         if (filter.status() != null && !filter.status().equals("PENDING") && !filter.status().equals("REDRIVING")) {
             throw new InvalidRequestException(
                     Violation.atPointer("/status", "only PENDING or REDRIVING dead letters can be redriven"));
         }
-        return deadLetters.redriveAll(filter, Boolean.TRUE.equals(r.execute()), caller.name());
+        long after = r.after() == null ? 0 : r.after();
+        if (after < 0) {
+            throw new InvalidRequestException(Violation.atPointer("/after", "must be a dead letter id (0 or more)"));
+        }
+        int batch = config.deadLetter().redriveBatch();
+        int limit = r.limit() == null ? batch : r.limit();
+        if (limit < 1 || limit > batch) {
+            throw new InvalidRequestException(Violation.atPointer("/limit", "must be between 1 and " + batch
+                    + " (eventlake.dead-letter.redrive-batch); go on with \"after\" for more"));
+        }
+        return deadLetters.redriveAll(filter, Boolean.TRUE.equals(r.execute()), after, limit, caller.name());
     }
 
     @POST

@@ -31,6 +31,7 @@ import io.eventlake.lake.LakeAppender;
 import io.eventlake.lake.LakeWriteRepository;
 import io.eventlake.logging.LogFields;
 import io.eventlake.request.PageCursor;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -48,9 +49,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 public class DeadLetterService {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterService.class);
-
-    /** Bulk redrives work through matching dead letters this many at a time. */
-    static final int BULK_PAGE = 100;
 
     @Inject
     Pool pool;
@@ -156,45 +154,47 @@ public class DeadLetterService {
     }
 
     /**
-     * Counts (dry run) or redrives every PENDING or REDRIVING dead letter the filter matches, a page at a
-     * time in id order, so memory stays bounded however many match.
+     * Counts (dry run) or redrives the PENDING or REDRIVING dead letters the filter matches after {@code afterId}: at
+     * most {@code batch} of them, in id order, one after the other. The caller goes on after the returned
+     * {@code lastId} while {@code more}: one that stays invalid stays PENDING, so the next call must not read it again.
      */
-    public Uni<BulkRedriveResult> redriveAll(DeadLetterFilter filter, boolean execute, String by) {
+    public Uni<BulkRedriveResult> redriveAll(DeadLetterFilter filter, boolean execute, long afterId, int batch,
+            String by) {
         List<DeadLetterFilter> filters = redrivable(filter);
         Uni<Long> matched = Uni.createFrom().item(0L);
         for (DeadLetterFilter f : filters) {
-            matched = matched.flatMap(sum -> repository.count(pool, f).map(n -> sum + n));
+            matched = matched.flatMap(sum -> repository.count(pool, f, afterId).map(n -> sum + n));
         }
         if (!execute) {
-            return matched.map(n -> new BulkRedriveResult(false, n, 0, 0, 0));
+            return matched.map(n -> new BulkRedriveResult(false, n, 0, 0, 0, null, false));
         }
-        return matched.flatMap(n -> {
+        return matched.flatMap(n -> nextBatch(filters, afterId, batch).flatMap(next -> {
+            boolean more = next.size() > batch;
+            List<Long> ids = more ? next.subList(0, batch) : next;
             Tally tally = new Tally();
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (DeadLetterFilter f : filters) {
-                chain = chain.flatMap(x -> redrivePages(f, 0, tally, by));
-            }
-            return chain.map(x -> new BulkRedriveResult(true, n, tally.redriven, tally.stillInvalid, tally.duplicates));
-        });
+            Long lastId = ids.isEmpty() ? null : ids.get(ids.size() - 1);
+            // One after the other, each when the last is done.
+            return Multi.createFrom().iterable(ids)
+                    .onItem().transformToUniAndConcatenate(id -> redrive(id, by)
+                            .invoke(result -> tally.count(result.outcome()))
+                            // Another operator got there first: nothing to do for this one.
+                            .onFailure(ConflictException.class).recoverWithNull().replaceWithVoid())
+                    .collect().last()
+                    .map(x -> new BulkRedriveResult(true, n, tally.redriven, tally.stillInvalid, tally.duplicates,
+                            lastId, more));
+        }));
     }
 
-    private Uni<Void> redrivePages(DeadLetterFilter filter, long afterId, Tally tally, String by) {
-        return repository.page(pool, filter, afterId, BULK_PAGE).flatMap(page -> {
-            if (page.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (DeadLetterSummary summary : page) {
-                chain = chain.flatMap(x -> redrive(summary.id(), by)
-                        .invoke(result -> tally.count(result.outcome()))
-                        // Another operator got there first: nothing to do for this one.
-                        .onFailure(ConflictException.class).recoverWithNull().replaceWithVoid());
-            }
-            long last = page.get(page.size() - 1).id();
-            // Still-invalid ones stay PENDING, so page on by id rather than re-reading from the start.
-            return chain.flatMap(x -> page.size() < BULK_PAGE ? Uni.createFrom().voidItem()
-                    : redrivePages(filter, last, tally, by));
-        });
+    /** The ids of the first {@code batch} + 1 dead letters after {@code afterId} that any of the filters match. */
+    private Uni<List<Long>> nextBatch(List<DeadLetterFilter> filters, long afterId, int batch) {
+        Uni<List<Long>> ids = Uni.createFrom().item(new ArrayList<>());
+        for (DeadLetterFilter f : filters) {
+            ids = ids.flatMap(found -> repository.page(pool, f, afterId, batch + 1).map(page -> {
+                page.forEach(summary -> found.add(summary.id()));
+                return found;
+            }));
+        }
+        return ids.map(found -> found.stream().sorted().limit(batch + 1L).toList());
     }
 
     /** Discards a dead letter (idempotent); one that was redriven cannot be discarded. */

@@ -50,8 +50,14 @@ public final class DeadLetterViews {
     public record RedriveResult(long id, RedriveOutcome outcome, String eventId, String reason, List<Violation> errors) {
     }
 
-    /** A bulk redrive: how many matched, and (when executed) what became of them. */
+    /**
+     * A bulk redrive: how many matched (after {@code after}, when the call named it), and when executed, what became of
+     * those this call went through: at most a batch of them, in id order, up to {@code lastId}; {@code more} when
+     * others after it match, for the next call to go on with {@code "after": lastId}.
+     */
     @RegisterForReflection
-    public record BulkRedriveResult(boolean executed, long matched, long redriven, long stillInvalid, long duplicates) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record BulkRedriveResult(boolean executed, long matched, long redriven, long stillInvalid, long duplicates,
+            Long lastId, boolean more) {
     }
 }

@@ -84,6 +84,14 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void aBulkRedriveOfNoneACallIsRefused() {
+        assertThat(ConfigValidator.check(config(Map.of("eventlake.dead-letter.redrive-batch", "0"))))
+                .singleElement()
+                .satisfies(p -> assertThat(p).contains("eventlake.dead-letter.redrive-batch must be at least 1"));
+        assertThat(config(Map.of()).deadLetter().redriveBatch()).isEqualTo(500);
+    }
+
+    @Test
     void zstdForTheServicesOwnProducersIsRefusedInTheNativeExecutableOnly() {
         SmallRyeConfig settings = new SmallRyeConfigBuilder().withSources(new io.smallrye.config.PropertiesConfigSource(
                 Map.of("kafka.compression.type", "zstd", "mp.messaging.outgoing.dead-letters.compression.type", "ZSTD",

@@ -52,6 +52,7 @@ class ConsoleBrowserIT {
     private static final String REALM = "console";
     private static final String CLIENT = "event-lake-console";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int BULK_DEAD_LETTERS = 5;
 
     private static EmbeddedKafkaBroker broker;
     private static KafkaTestClient kafka;
@@ -85,7 +86,9 @@ class ConsoleBrowserIT {
                 "smallrye.jwt.path.groups", "realm_access/roles",
                 "eventlake.console.oidc-authority", keycloak.issuer(REALM),
                 "eventlake.console.oidc-client-id", CLIENT,
-                "eventlake.console.sample-interval", "PT1S"));
+                "eventlake.console.sample-interval", "PT1S",
+                // Small, so that the console's bulk redrive of a few dead letters takes several calls.
+                "eventlake.dead-letter.redrive-batch", "2"));
         // The redirect address holds the service's port, known only now.
         keycloak.createBrowserClient(REALM, CLIENT, consoleUrl() + "/console/sign-in", "event-lake");
     }
@@ -139,6 +142,23 @@ class ConsoleBrowserIT {
         kafka.send(review);
         await().atMost(Duration.ofSeconds(60)).until(() -> call("GET", "/dead-letters?type=" + ratedType, admin, null)
                 .body().contains("SCHEMA_VIOLATION"));
+        // Five more of another type, for the console's bulk redrive.
+        String reviewedType = stream + ".reviewed";
+        registered = call("POST", "/schemas/" + reviewedType + "/versions", admin, """
+                {"type": "object", "required": ["rating"], "properties": {"rating": {"type": "integer"}}}""");
+        assertThat(registered.statusCode()).as(registered.body()).isBetween(200, 201);
+        List<ProducerRecord<byte[], byte[]>> reviews = new java.util.ArrayList<>();
+        for (int i = 1; i <= BULK_DEAD_LETTERS; i++) {
+            ProducerRecord<byte[], byte[]> reviewed = new ProducerRecord<>("ingest." + stream,
+                    ("Review-" + i).getBytes(StandardCharsets.UTF_8),
+                    ("{\"id\": " + i + ", \"rating\": \"good\"}").getBytes(StandardCharsets.UTF_8));
+            reviewed.headers().add("event-type", reviewedType.getBytes(StandardCharsets.UTF_8));
+            reviews.add(reviewed);
+        }
+        kafka.sendAll(reviews);
+        await().atMost(Duration.ofSeconds(60)).until(() -> LakeDatabase.count(
+                "select count(*) from dead_letter where event_type = ? and status = 'PENDING'",
+                reviewedType) == BULK_DEAD_LETTERS);
         kafka.admin().alterConsumerGroupOffsets(resetGroup, Map.of(new TopicPartition(resetTopic, 0),
                 new OffsetAndMetadata(7), new TopicPartition(resetTopic, 1), new OffsetAndMetadata(4))).all().get();
         AtomicLong published = new AtomicLong();
@@ -189,10 +209,12 @@ class ConsoleBrowserIT {
             browserTests.environment().put("ADMIN_PASSWORD", "ada-password");
             browserTests.environment().put("DEAD_LETTER_TYPE", ratedType);
             browserTests.environment().put("ADMIN_TOKEN", admin);
+            browserTests.environment().put("BULK_DEAD_LETTER_TYPE", reviewedType);
+            browserTests.environment().put("BULK_DEAD_LETTERS", String.valueOf(BULK_DEAD_LETTERS));
             int exit = waitFor(browserTests.start());
             String log = Files.readString(output);
             assertThat(exit).as("the browser tests (%s):%n%s", output, log).isZero();
-            assertThat(log).as(log).contains("# pass 8").contains("# fail 0");
+            assertThat(log).as(log).contains("# pass 9").contains("# fail 0");
         } finally {
             producer.shutdownNow();
             polling.set(false);

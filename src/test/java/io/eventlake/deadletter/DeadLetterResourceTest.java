@@ -3,6 +3,7 @@ package io.eventlake.deadletter;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -115,10 +116,23 @@ class DeadLetterResourceTest extends SignedInAsAdmin {
                 .body("executed", equalTo(false)).body("matched", equalTo(30));
         assertThat(count("select count(*) from lake_event where type = ?", type)).isZero();
 
-        given().contentType(ContentType.JSON).body("{\"type\": \"" + type + "\", \"execute\": true}")
-                .post("/dead-letters/redrive")
-                .then().statusCode(200).body("executed", equalTo(true)).body("redriven", equalTo(30))
-                .body("stillInvalid", equalTo(0));
+        // A batch a call, at most "limit" (eventlake.dead-letter.redrive-batch by default); each goes on after the last.
+        String batch = "{\"type\": \"" + type + "\", \"execute\": true, \"limit\": 12, \"after\": %d}";
+        long after = 0;
+        long redriven = 0;
+        for (int[] expected : new int[][] { { 12, 1 }, { 12, 1 }, { 6, 0 } }) {
+            var answer = given().contentType(ContentType.JSON).body(batch.formatted(after)).post("/dead-letters/redrive")
+                    .then().statusCode(200).body("executed", equalTo(true)).body("redriven", equalTo(expected[0]))
+                    .body("stillInvalid", equalTo(0)).body("more", equalTo(expected[1] == 1)).extract();
+            long lastId = answer.<Number> path("lastId").longValue();
+            assertThat(lastId).isGreaterThan(after);
+            redriven += expected[0];
+            assertThat(count("select count(*) from dead_letter where event_type = ? and status = 'REDRIVEN' and id <= ?",
+                    type, lastId)).isEqualTo(redriven);
+            assertThat(count("select count(*) from dead_letter where event_type = ? and status = 'REDRIVEN'", type))
+                    .isEqualTo(redriven);
+            after = lastId;
+        }
         assertThat(count("select count(*) from lake_event where type = ?", type)).isEqualTo(30);
         assertThat(count("select count(*) from lake_event where type = ? and schema_version = 2", type)).isEqualTo(30);
         assertThat(count("select count(*) from dead_letter where event_type = ? and status = 'REDRIVEN'", type)).isEqualTo(30);
@@ -213,6 +227,15 @@ class DeadLetterResourceTest extends SignedInAsAdmin {
                 .then().statusCode(400).body("errors[0].pointer", equalTo("/status"));
         given().contentType(ContentType.JSON).body("{\"from\": \"soon\"}").post("/dead-letters/redrive")
                 .then().statusCode(400).body("errors[0].pointer", equalTo("/from"));
+        given().contentType(ContentType.JSON).body("{\"limit\": 0}").post("/dead-letters/redrive")
+                .then().statusCode(400).body("errors[0].pointer", equalTo("/limit"));
+        given().contentType(ContentType.JSON).body("{\"limit\": 501}").post("/dead-letters/redrive")
+                .then().statusCode(400).body("errors[0].pointer", equalTo("/limit"))
+                .body("errors[0].message", containsString("500"));
+        given().contentType(ContentType.JSON).body("{\"after\": -1}").post("/dead-letters/redrive")
+                .then().statusCode(400).body("errors[0].pointer", equalTo("/after"));
+        given().contentType(ContentType.JSON).body("{\"limit\": \"many\"}").post("/dead-letters/redrive")
+                .then().statusCode(400);
     }
 
     private static void register(String type, String schema) {

@@ -241,9 +241,9 @@
         filter[name] = section.dataset[name];
       }
     }
-    async function send(execute) {
+    async function send(execute, after) {
       return api("/dead-letters/redrive", { method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(Object.assign({ execute }, filter)) });
+        body: JSON.stringify(Object.assign({ execute, after }, filter)) });
     }
     section.querySelector("[data-bulk-count]").addEventListener("click", async () => {
       problem.hidden = true;
@@ -259,16 +259,29 @@
       confirmBox.querySelector("[data-bulk-execute]").disabled = dryRun.matched === 0;
       confirmBox.hidden = false;
     });
+    // The API goes through a batch a call (eventlake.dead-letter.redrive-batch): call again after the last one's
+    // lastId while it says there are more, showing the running totals.
     section.querySelector("[data-bulk-execute]").addEventListener("click", async () => {
-      const response = await send(true);
       confirmBox.hidden = true;
-      if (!response.ok) {
-        show(problem, await problemText(response));
-        return;
+      const total = { redriven: 0, stillInvalid: 0, duplicates: 0 };
+      let after = 0;
+      for (;;) {
+        const response = await send(true, after);
+        if (!response.ok) {
+          show(problem, await problemText(response));
+          return;
+        }
+        const result = await response.json();
+        total.redriven += result.redriven;
+        total.stillInvalid += result.stillInvalid;
+        total.duplicates += result.duplicates;
+        show(done, (result.more ? "Redriving… " : "") + "Redriven " + total.redriven + ", still invalid "
+          + total.stillInvalid + ", already in the lake " + total.duplicates + ".");
+        if (!result.more) {
+          return;
+        }
+        after = result.lastId;
       }
-      const result = await response.json();
-      show(done, "Redriven " + result.redriven + ", still invalid " + result.stillInvalid + ", already in the lake "
-        + result.duplicates + ".");
     });
   }
 
