@@ -92,6 +92,26 @@ async function reportLoadTime(page, name) {
     + ` ready ${Math.round(timing.domContentLoadedEventEnd)} ms, loaded ${Math.round(timing.loadEventEnd)} ms`);
 }
 
+/** The dead letters page, filtered to the type's PENDING ones through its form. */
+async function showPendingDeadLetters(page, type) {
+  await page.click("nav >> text=Dead letters");
+  await page.waitForURL(base + "/console/dead-letters", { timeout: PATIENCE });
+  await page.fill("[data-testid=dead-letter-filter] input[name=type]", type);
+  await page.selectOption("[data-testid=dead-letter-filter] select[name=status]", "PENDING");
+  await page.click("[data-testid=dead-letter-filter] button[type=submit]");
+  await page.waitForURL(/status=PENDING/, { timeout: PATIENCE });
+}
+
+/** The fix of a dead letter's fault: a version of the type's schema that takes the rating as text too (an admin registers it). */
+async function registerRatingAsText(type) {
+  const fixed = await fetch(`${base}/schemas/${encodeURIComponent(type)}/versions`, {
+    method: "POST",
+    headers: { Authorization: "Bearer " + process.env.ADMIN_TOKEN, "Content-Type": "application/json" },
+    body: JSON.stringify({ type: "object", required: ["rating"], properties: { rating: { type: ["integer", "string"] } } }),
+  });
+  assert.ok(fixed.ok, `registering the fix: ${fixed.status} ${await fixed.text()}`);
+}
+
 function number(text) {
   return Number.parseFloat(text.replace(/,/g, ""));
 }
@@ -195,12 +215,7 @@ test("a dead letter is inspected, its schema fixed, redriven from the console, a
   const page = await freshPage();
   await signInAtProvider(page, process.env.OPERATOR_USER, process.env.OPERATOR_PASSWORD);
   const type = process.env.DEAD_LETTER_TYPE;
-  await page.click("nav >> text=Dead letters");
-  await page.waitForURL(base + "/console/dead-letters", { timeout: PATIENCE });
-  await page.fill("[data-testid=dead-letter-filter] input[name=type]", type);
-  await page.selectOption("[data-testid=dead-letter-filter] select[name=status]", "PENDING");
-  await page.click("[data-testid=dead-letter-filter] button[type=submit]");
-  await page.waitForURL(/status=PENDING/, { timeout: PATIENCE });
+  await showPendingDeadLetters(page, type);
   assert.equal(await page.locator("[data-testid=dead-letters] tbody tr").count(), 1);
   // the bulk redrive says what it would do before doing anything
   await page.click("[data-bulk-count]");
@@ -217,13 +232,7 @@ test("a dead letter is inspected, its schema fixed, redriven from the console, a
   await page.screenshot({ path: join(screenshots, "dead-letter.png"), fullPage: true });
   await reportLoadTime(page, "dead letter");
 
-  // The fix: a version of the schema that takes the rating as text too (an admin registers it).
-  const fixed = await fetch(`${base}/schemas/${encodeURIComponent(type)}/versions`, {
-    method: "POST",
-    headers: { Authorization: "Bearer " + process.env.ADMIN_TOKEN, "Content-Type": "application/json" },
-    body: JSON.stringify({ type: "object", required: ["rating"], properties: { rating: { type: ["integer", "string"] } } }),
-  });
-  assert.ok(fixed.ok, `registering the fix: ${fixed.status} ${await fixed.text()}`);
+  await registerRatingAsText(type);
 
   await page.click("[data-redrive]");
   await page.waitForFunction(() =>
@@ -245,22 +254,12 @@ test("a filter's dead letters are redriven from the console a batch at a time, e
   await signInAtProvider(page, process.env.OPERATOR_USER, process.env.OPERATOR_PASSWORD);
   const type = process.env.BULK_DEAD_LETTER_TYPE;
   const pending = Number(process.env.BULK_DEAD_LETTERS);
-  await page.click("nav >> text=Dead letters");
-  await page.waitForURL(base + "/console/dead-letters", { timeout: PATIENCE });
-  await page.fill("[data-testid=dead-letter-filter] input[name=type]", type);
-  await page.selectOption("[data-testid=dead-letter-filter] select[name=status]", "PENDING");
-  await page.click("[data-testid=dead-letter-filter] button[type=submit]");
-  await page.waitForURL(/status=PENDING/, { timeout: PATIENCE });
+  await showPendingDeadLetters(page, type);
   await page.click("[data-bulk-count]");
   await page.waitForSelector("[data-testid=bulk-count]:visible");
   assert.match(await page.textContent("[data-testid=bulk-count]"), new RegExp(`^${pending} pending dead letters match`));
 
-  const fixed = await fetch(`${base}/schemas/${encodeURIComponent(type)}/versions`, {
-    method: "POST",
-    headers: { Authorization: "Bearer " + process.env.ADMIN_TOKEN, "Content-Type": "application/json" },
-    body: JSON.stringify({ type: "object", required: ["rating"], properties: { rating: { type: ["integer", "string"] } } }),
-  });
-  assert.ok(fixed.ok, `registering the fix: ${fixed.status} ${await fixed.text()}`);
+  await registerRatingAsText(type);
 
   // The service goes through at most eventlake.dead-letter.redrive-batch (2 here) a call: the console calls on until
   // none is left, and the totals are of all the calls.
