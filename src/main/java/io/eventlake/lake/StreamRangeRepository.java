@@ -26,6 +26,26 @@ public final class StreamRangeRepository {
     private StreamRangeRepository() {
     }
 
+    /**
+     * A subquery (to alias) of the lake's last event at or before position {@code upTo} in key order of the
+     * {@code (stream, seq)} index from {@code stream} down: its {@code stream} and {@code columns}. That is the stream's
+     * last event up to there when the row found is of the stream; the caller checks {@code stream} (and any lower
+     * bound on {@code seq}). One index entry read, however many events of other streams came after.
+     * <p>
+     * Why not {@code max(seq) where stream = $1}: PostgreSQL answers that by walking the lake's primary key backwards
+     * from its end until it meets an event of the stream (it expects one within a few rows), so for a stream that has
+     * been quiet it reads every event stored since: 0.54 s with 2 million events of another stream after it, measured.
+     * A comparison of the row {@code (stream, seq)} and an order of both columns can only be served by the
+     * {@code (stream, seq)} index, and the first entry it gives is the answer.
+     */
+    public static String lastEvent(String columns, String stream, String upTo) {
+        return "(select stream, " + columns + " from lake_event where (stream, seq) <= (" + stream + ", " + upTo
+                + ") order by stream desc, seq desc limit 1)";
+    }
+
+    /** The highest position, for {@link #lastEvent} with no upper bound. */
+    public static final String END = "9223372036854775807";
+
     public static Uni<RowSet<Row>> planned(Pool pool, String sql, Tuple params) {
         return pool.withTransaction(connection -> Uni.combine().all()
                 .unis(connection.query(PLAN_FOR_VALUES).execute(), connection.preparedQuery(sql).execute(params)).asTuple()

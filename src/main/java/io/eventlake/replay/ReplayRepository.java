@@ -113,7 +113,8 @@ public class ReplayRepository {
             + " where " + HISTORY_RANGE + " limit $8) counted";
 
     /** The last position of stream $1 after $2 up to $3, any event (an index probe). */
-    private static final String STREAM_END = "select max(seq) from lake_event where stream = $1 and seq > $2 and seq <= $3";
+    private static final String STREAM_END = "select (select l.seq from " + StreamRangeRepository.lastEvent("seq", "$1", "$3")
+            + " l where l.stream = $1 and l.seq > $2)";
 
     private static final String LAKE_END = "select coalesce(max(seq), 0) from lake_event";
 

@@ -20,6 +20,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
+import io.eventlake.error.InvalidRequestException;
+import io.eventlake.error.Violation;
+import io.eventlake.event.StreamNaming;
 import io.eventlake.request.QueryParameters;
 import io.eventlake.security.Caller;
 import io.eventlake.security.Roles;
@@ -71,12 +74,12 @@ public class StreamResource {
     @Produces(NDJSON)
     @Operation(summary = "A stream's events in lake order after a cursor, as NDJSON (or server-sent events with Accept: text/event-stream)", description = "Replaces 'everything updated since T' polling. Each event carries its cursor; resume with after=<cursor>. With follow=true the stream catches up, then stays open and sends new events as they arrive. Pulled from the lake as the client reads: memory stays bounded however long the stream and however slow the client.")
     @APIResponse(responseCode = "200", description = "One event per line", content = @Content(mediaType = NDJSON, schema = @Schema(implementation = StreamEvent.class)))
-    @APIResponse(responseCode = "400", description = "A malformed cursor")
+    @APIResponse(responseCode = "400", description = "A malformed cursor, or a type of another stream")
     public Multi<byte[]> events(@PathParam("stream") String stream, @QueryParam("after") String after,
             @QueryParam("type") String type, @QueryParam("key") String key, @QueryParam("follow") boolean follow) {
         caller.streams().require(stream);
         // Written a page at a time (see NdjsonPages): each line is still one event, as StreamEvent describes it.
-        return streams.eventPages(stream, QueryParameters.cursor(after), QueryParameters.optional(type),
+        return streams.eventPages(stream, QueryParameters.cursor(after), typeOf(stream, type),
                 QueryParameters.optional(key), follow).map(ndjson::lines);
     }
 
@@ -91,8 +94,7 @@ public class StreamResource {
         // A reconnecting EventSource sends the last id it received: resume there.
         String from = after != null && !after.isBlank() ? after : lastEventId;
         return streams
-                .events(stream, QueryParameters.cursor(from), QueryParameters.optional(type), QueryParameters.optional(key),
-                        follow)
+                .events(stream, QueryParameters.cursor(from), typeOf(stream, type), QueryParameters.optional(key), follow)
                 .map(event -> sse.newEventBuilder().id(event.cursor()).name("event")
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).data(StreamEvent.class, event).build());
     }
@@ -107,5 +109,19 @@ public class StreamResource {
     public Multi<KeyState> snapshot(@PathParam("stream") String stream) {
         caller.streams().require(stream);
         return streams.snapshot(stream);
+    }
+
+    /**
+     * The type filter of an event stream. An event's stream is derived from its type, so a type of another stream
+     * can never match: refused with the stream it belongs to, rather than answered with nothing after reading the
+     * stream's whole history (or every event of that type) for it, at every poll of a follower.
+     */
+    private static String typeOf(String stream, String type) {
+        String filter = QueryParameters.optional(type);
+        if (filter != null && !StreamNaming.streamOf(filter).equals(stream)) {
+            throw new InvalidRequestException(Violation.atParameter("type", "events of type " + filter + " are in stream "
+                    + StreamNaming.streamOf(filter) + ", never in " + stream));
+        }
+        return filter;
     }
 }

@@ -36,7 +36,8 @@ public class StreamStateRepository {
             """;
 
     /** When a stream's latest event was stored: one probe of the lake's {@code (stream, seq)} index. */
-    private static final String LAST_STORED = "select ingested_at from lake_event where stream = $1 order by seq desc limit 1";
+    private static final String LAST_STORED = "select ingested_at from "
+            + StreamRangeRepository.lastEvent("ingested_at", "$1", StreamRangeRepository.END) + " l where l.stream = $1";
 
     private static final String STATE_COLUMNS = """
             l.stream, l.event_key, e.event_id, e.source, e.type, e.event_time, l.version::text, e.schema_version,

@@ -19,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.eventlake.streams.StreamEventsRepository.Page;
 import io.eventlake.testing.Fixtures;
 import io.eventlake.testing.KafkaBrokerResource;
 import io.eventlake.testing.KafkaTestClient;
@@ -51,6 +54,12 @@ class StreamEventsTest extends SignedInAsAdmin {
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
+
+    @ConfigProperty(name = "eventlake.streams.page-size")
+    int pageSize;
+
+    @Inject
+    StreamEventsRepository repository;
 
     @Test
     void aStreamResumedFromACursorMissesNothingAndRepeatsNothing() throws Exception {
@@ -121,9 +130,45 @@ class StreamEventsTest extends SignedInAsAdmin {
     }
 
     @Test
-    void aMalformedCursorIsRefused() {
+    void aFilteredPageThatIsNotFullMovesThePositionPastTheStreamsLastEventSoAFollowerDoesNotReadItAgain() {
+        String stream = ingest(30);
+        long streamLast = LakeDatabase.count("select max(seq) from lake_event where stream = ?", stream);
+
+        // Three ".created" (the 1st, 11th and 21st events), one page of 8 not full: the next read starts after the
+        // stream's last event, not after the last match (which would read the nine events after it again).
+        Page created = page(stream, 0, stream + ".created", null);
+        assertThat(created.events()).extracting(StreamEvent::type).containsExactly(stream + ".created", stream + ".created",
+                stream + ".created");
+        assertThat(created.lastSeq()).isEqualTo(streamLast);
+        // Nothing matches: still past the stream's last event.
+        Page none = page(stream, 0, stream + ".archived", null);
+        assertThat(none.events()).isEmpty();
+        assertThat(none.lastSeq()).isEqualTo(streamLast);
+        // Nothing after the position at all: it stays.
+        assertThat(page(stream, streamLast, stream + ".created", null)).isEqualTo(new Page(List.of(), streamLast));
+        // A full page (8 of Rental-1's ten events): after its last event, there may be more.
+        Page full = page(stream, 0, null, "Rental-1");
+        assertThat(full.events()).hasSize(8);
+        assertThat(full.lastSeq()).isEqualTo(LakeDatabase.count(
+                "select seq from lake_event where stream = ? and event_key = 'Rental-1' order by seq offset 7 limit 1",
+                stream));
+        assertThat(page(stream, full.lastSeq(), null, "Rental-1").events()).hasSize(2);
+    }
+
+    private Page page(String stream, long after, String type, String key) {
+        return repository.after(stream, after, type, key, pageSize).await().atMost(PATIENCE);
+    }
+
+    @Test
+    void aMalformedCursorOrATypeOfAnotherStreamIsRefused() {
         given().when().get("/streams/{s}/events?after=nonsense", "any").then().statusCode(400)
                 .body("errors[0].parameter", org.hamcrest.Matchers.equalTo("after"));
+        // A type of another stream can never be in this one (an event's stream is its type's): said, not searched for.
+        given().when().get("/streams/{s}/events?type=villas.updated", "rentals").then().statusCode(400)
+                .body("errors[0].parameter", org.hamcrest.Matchers.equalTo("type"))
+                .body("errors[0].message", containsString("stream villas"));
+        given().header("Accept", "text/event-stream").when().get("/streams/{s}/events?type=villas.updated&follow=true",
+                "rentals").then().statusCode(400).body("errors[0].parameter", org.hamcrest.Matchers.equalTo("type"));
     }
 
     private String ingest(int n) {
