@@ -23,6 +23,9 @@ public final class StreamRangeRepository {
 
     private static final String PLAN_FOR_VALUES = "set local plan_cache_mode = force_custom_plan";
 
+    /** The highest position, for {@link #lastEvent} with no upper bound. */
+    public static final String END = "9223372036854775807";
+
     private StreamRangeRepository() {
     }
 
@@ -42,9 +45,6 @@ public final class StreamRangeRepository {
         return "(select stream, " + columns + " from lake_event where (stream, seq) <= (" + stream + ", " + upTo
                 + ") order by stream desc, seq desc limit 1)";
     }
-
-    /** The highest position, for {@link #lastEvent} with no upper bound. */
-    public static final String END = "9223372036854775807";
 
     public static Uni<RowSet<Row>> planned(Pool pool, String sql, Tuple params) {
         return pool.withTransaction(connection -> Uni.combine().all()
