@@ -162,8 +162,9 @@ public class ReplayRepository {
      */
     Uni<ExpectedCount> expected(ReplaySource source, List<String> streams, List<String> types, List<String> keys,
             OffsetDateTime from, OffsetDateTime to, long upTo, int exactCountLimit) {
+        List<StreamTypes> read = StreamTypes.of(streams, types);
         if (source == ReplaySource.SNAPSHOT) {
-            return sum(streams, stream -> snapshotCount(stream, types, keys, from, to, exactCountLimit));
+            return sum(read, stream -> snapshotCount(stream.stream(), stream.types(), keys, from, to, exactCountLimit));
         }
         // A time window: only the seqs the time index gives it are counted, as its pages read only those.
         Uni<Optional<SeqRange>> window = from == null && to == null ? Uni.createFrom().item(Optional.of(new SeqRange(1, upTo)))
@@ -174,14 +175,15 @@ public class ReplayRepository {
             }
             long after = range.get().first() - 1;
             long last = Math.min(upTo, range.get().last());
-            return sum(streams, stream -> streamCount(stream, types, keys, from, to, after, last, exactCountLimit));
+            return sum(read,
+                    stream -> streamCount(stream.stream(), stream.types(), keys, from, to, after, last, exactCountLimit));
         });
     }
 
     /** The streams' counts, one stream after the other. */
-    private static Uni<ExpectedCount> sum(List<String> streams, Function<String, Uni<ExpectedCount>> count) {
+    private static Uni<ExpectedCount> sum(List<StreamTypes> streams, Function<StreamTypes, Uni<ExpectedCount>> count) {
         Uni<ExpectedCount> total = Uni.createFrom().item(ExpectedCount.NONE);
-        for (String stream : streams) {
+        for (StreamTypes stream : streams) {
             total = total.flatMap(sum -> count.apply(stream).map(sum::plus));
         }
         return total;
@@ -339,8 +341,8 @@ public class ReplayRepository {
         // One query per stream, each an ordered range of the (stream, seq) index; with several streams the
         // first 'limit' of their union, in lake order. (One query over all streams would sort every row left.)
         Uni<List<PageEvent>> merged = Uni.createFrom().item(new ArrayList<>());
-        for (String stream : job.streams()) {
-            Tuple params = filters(List.of(stream), job.types(), job.keys(), job.from(), job.to()).addLong(afterSeq)
+        for (StreamTypes stream : StreamTypes.of(job.streams(), job.types())) {
+            Tuple params = filters(List.of(stream.stream()), stream.types(), job.keys(), job.from(), job.to()).addLong(afterSeq)
                     .addLong(upToSeq).addInteger(limit);
             merged = merged.flatMap(events -> StreamRangeRepository.planned(pool, HISTORY_PAGE, params).map(rows -> {
                 events.addAll(events(rows));
@@ -358,19 +360,20 @@ public class ReplayRepository {
      * event; the streams one after the other, each an ordered range of the view's primary key.
      */
     public Uni<List<PageEvent>> snapshotPage(ReplayJob job, String afterStream, String afterKey, int limit) {
-        List<String> streams = job.streams().stream().sorted().filter(s -> s.compareTo(afterStream) >= 0).toList();
+        List<StreamTypes> streams = StreamTypes.of(job.streams(), job.types()).stream()
+                .filter(s -> s.stream().compareTo(afterStream) >= 0).sorted(Comparator.comparing(StreamTypes::stream))
+                .toList();
         return snapshotPage(job, streams, 0, afterStream, afterKey, limit, new ArrayList<>());
     }
 
-    private Uni<List<PageEvent>> snapshotPage(ReplayJob job, List<String> streams, int index, String afterStream,
-            String afterKey,
-            int limit, List<PageEvent> page) {
+    private Uni<List<PageEvent>> snapshotPage(ReplayJob job, List<StreamTypes> streams, int index, String afterStream,
+            String afterKey, int limit, List<PageEvent> page) {
         if (index >= streams.size() || page.size() >= limit) {
             return Uni.createFrom().item(page);
         }
-        String stream = streams.get(index);
-        String after = stream.equals(afterStream) ? afterKey : "";
-        Tuple params = filters(List.of(stream), job.types(), job.keys(), job.from(), job.to()).addString(after)
+        StreamTypes stream = streams.get(index);
+        String after = stream.stream().equals(afterStream) ? afterKey : "";
+        Tuple params = filters(List.of(stream.stream()), stream.types(), job.keys(), job.from(), job.to()).addString(after)
                 .addInteger(limit - page.size());
         return pool.preparedQuery(SNAPSHOT_PAGE).execute(params).flatMap(rows -> {
             page.addAll(events(rows));

@@ -17,6 +17,7 @@ import io.eventlake.error.ConflictException;
 import io.eventlake.error.InvalidRequestException;
 import io.eventlake.error.NotFoundException;
 import io.eventlake.error.Violation;
+import io.eventlake.event.StreamNaming;
 import io.eventlake.request.RequestValues;
 import io.smallrye.mutiny.Uni;
 
@@ -55,6 +56,7 @@ public class ReplayService {
                     + "' matches the ingest topic pattern: the replayed events would be ingested again"));
         }
         RequestValues.texts("/types", request.types(), problems);
+        typesOfNamedStreams(request.types(), request.streams(), problems);
         RequestValues.texts("/keys", request.keys(), problems);
         OffsetDateTime from = RequestValues.time(Violation.atPointer("/from", ""), request.from(), problems);
         OffsetDateTime to = RequestValues.time(Violation.atPointer("/to", ""), request.to(), problems);
@@ -78,6 +80,23 @@ public class ReplayService {
         }
         return repository.create(source, request.streams(), request.types(), request.keys(), from, to, target,
                 request.eventsPerSecond(), spreadOver, by, json, cluster.id()).map(ReplayService::withProgress);
+    }
+
+    /**
+     * Each type must be of a stream the job names: an event's stream is derived from its type, so a type of another
+     * stream never matches, and the job would read the named streams' whole history to find nothing.
+     */
+    private static void typesOfNamedStreams(List<String> types, List<String> streams, List<Violation> problems) {
+        if (types == null || streams == null) {
+            return;
+        }
+        for (int i = 0; i < types.size(); i++) {
+            String type = types.get(i);
+            if (type != null && !streams.contains(StreamNaming.streamOf(type))) {
+                problems.add(Violation.atPointer("/types/" + i, "events of type " + type + " are in stream "
+                        + StreamNaming.streamOf(type) + ", which this replay does not name"));
+            }
+        }
     }
 
     /** The latest jobs, newest first. */

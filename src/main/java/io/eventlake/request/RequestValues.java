@@ -3,7 +3,9 @@ package io.eventlake.request;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.eventlake.error.Violation;
@@ -121,15 +123,25 @@ public final class RequestValues {
         return value;
     }
 
-    /** At least one stream, each a {@link #streamName possible stream name}, at {@code /streams/i}. */
+    /**
+     * At least one stream, each a {@link #streamName possible stream name}, at {@code /streams/i}, and none named twice:
+     * a job reads each stream it names, so a stream named twice would have its events sent twice.
+     */
     public static List<String> streamNames(String pointer, List<String> values, String topicPrefix,
             List<Violation> problems) {
         if (values == null || values.isEmpty()) {
             problems.add(Violation.atPointer(pointer, "name at least one stream"));
             return List.of();
         }
+        Map<String, Integer> firstAt = new HashMap<>();
         for (int i = 0; i < values.size(); i++) {
-            streamName(Violation.atPointer(pointer + "/" + i, ""), values.get(i), topicPrefix, problems);
+            Violation at = Violation.atPointer(pointer + "/" + i, "");
+            String stream = streamName(at, values.get(i), topicPrefix, problems);
+            Integer earlier = stream == null ? null : firstAt.putIfAbsent(stream, i);
+            if (earlier != null) {
+                problems.add(at.withMessage("stream " + stream + " is named already at " + pointer + "/" + earlier
+                        + "; name each stream once"));
+            }
         }
         return values;
     }

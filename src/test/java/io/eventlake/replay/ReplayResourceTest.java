@@ -85,6 +85,25 @@ class ReplayResourceTest extends SignedInAsAdmin {
     }
 
     @Test
+    void aJobOverSeveralStreamsWithTypesOfOneSendsThoseEventsOnce() {
+        String rentals = ingest(30);
+        String villas = ingest(20);
+        assertReplay(Map.of("streams", List.of(rentals, villas), "types", List.of(rentals + ".created")), rentals,
+                row -> row.get("type").equals(rentals + ".created"));
+        // A snapshot of both with a type of the second: villas' live keys whose latest event is an update (Rental-0..3;
+        // Rental-4's latest is its delete), none of rentals'.
+        String target = "replay." + villas + ".snapshot-by-type";
+        long id = start(Map.of("source", "snapshot", "streams", List.of(rentals, villas), "types",
+                List.of(villas + ".updated"), "targetTopic", target));
+        awaitState(id, "SUCCEEDED");
+        Map<String, String> replayed = kafka.readAll(target, 4, Duration.ofSeconds(2), PATIENCE).stream()
+                .collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), r -> header(r, "ce_type")));
+        assertThat(replayed).containsOnlyKeys("Rental-0", "Rental-1", "Rental-2", "Rental-3")
+                .allSatisfy((key, type) -> assertThat(type).isEqualTo(villas + ".updated"));
+        given().when().get("/replays/{id}", id).then().body("sent", equalTo(4)).body("totalExpected", equalTo(4));
+    }
+
+    @Test
     void aPacedJobShowsItsProgressAndACancelledJobStops() throws Exception {
         String stream = ingest(120);
         String target = "replay." + stream + ".paced";
@@ -140,6 +159,12 @@ class ReplayResourceTest extends SignedInAsAdmin {
                 "from", "yesterday", "eventsPerSecond", -1, "spreadOver", "soon")).when().post("/replays").then()
                 .statusCode(400).body("errors.pointer", hasItems("/source", "/streams", "/targetTopic", "/from",
                         "/eventsPerSecond", "/spreadOver"));
+        // A stream named twice would have its events sent twice; a type of a stream the job does not name never matches.
+        given().contentType(ContentType.JSON).body(Map.of("streams", List.of("rentals", "villas", "rentals"), "types",
+                List.of("villas.updated", "offices.updated"), "targetTopic", "replay.twice")).when().post("/replays")
+                .then().statusCode(400).body("errors.pointer", org.hamcrest.Matchers.contains("/streams/2", "/types/1"))
+                .body("errors.message", hasItems("stream rentals is named already at /streams/0; name each stream once",
+                        "events of type offices.updated are in stream offices, which this replay does not name"));
         given().when().get("/replays/{id}", 987654321).then().statusCode(404);
         given().when().get("/replays/{id}", "x").then().statusCode(400);
         given().when().delete("/replays/{id}", 987654321).then().statusCode(404);
