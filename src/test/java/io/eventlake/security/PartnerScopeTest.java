@@ -85,7 +85,12 @@ class PartnerScopeTest {
                 .body("events.stream", hasItem(MINE))
                 .body("events.stream", everyItem(equalTo(MINE)));
         given().header("Authorization", partner()).get("/events?type={t}", THEIRS + ".updated").then().statusCode(200)
-                .body("events", org.hamcrest.Matchers.empty());
+                .body("events", org.hamcrest.Matchers.empty()).body("hasMore", equalTo(false));
+        // Asked again from where a page of its own left off: nothing, and the cursor stays where it was.
+        String cursor = given().header("Authorization", partner()).get("/events?type={t}&limit=1", MINE + ".updated").then()
+                .statusCode(200).extract().path("next");
+        given().header("Authorization", partner()).get("/events?type={t}&after={c}", THEIRS + ".updated", cursor).then()
+                .statusCode(200).body("events", org.hamcrest.Matchers.empty()).body("next", equalTo(cursor));
     }
 
     @Test
