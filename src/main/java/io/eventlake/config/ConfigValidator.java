@@ -130,6 +130,10 @@ public class ConfigValidator {
             problems.add("eventlake.streams.exact-count-limit must be at least 1 (keys of a stream GET /streams and a"
                     + " history compaction count one by one; 10000 by default)");
         }
+        if (config.deadLetter().exactCountLimit() < 1) {
+            problems.add("eventlake.dead-letter.exact-count-limit must be at least 1 (dead letters a bulk redrive counts"
+                    + " one by one; 10000 by default)");
+        }
         if (config.deadLetter().redriveBatch() < 1) {
             problems.add("eventlake.dead-letter.redrive-batch must be at least 1 (dead letters one bulk redrive goes"
                     + " through; 500 by default)");

@@ -189,6 +189,13 @@ public interface EventLakeConfig {
          */
         @WithDefault("500")
         int redriveBatch();
+
+        /**
+         * The most dead letters a bulk redrive counts one by one for its {@code matched}; beyond, the figure is the
+         * planner's estimate ({@code matchedEstimated}), so a dry run reads a bounded number of rows however many match.
+         */
+        @WithDefault("10000")
+        int exactCountLimit();
     }
 
     interface Readers {

@@ -10,14 +10,17 @@ import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.eventlake.compaction.SampledCount;
 import io.eventlake.deadletter.DeadLetterViews.Action;
 import io.eventlake.deadletter.DeadLetterViews.DeadLetterDetail;
 import io.eventlake.deadletter.DeadLetterViews.DeadLetterSummary;
 import io.eventlake.error.Violation;
+import io.eventlake.lake.StreamRangeRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -40,6 +43,12 @@ public class DeadLetterRepository {
             and ($3::text is null or status = $3) and ($4::timestamptz is null or created_at >= $4)
             and ($5::timestamptz is null or created_at < $5)""";
 
+    private static final String COUNT_UP_TO = "select count(*) from (select 1 from dead_letter where " + WHERE
+            + " and id > $6 limit $7) counted";
+
+    private static final String PLANNED_COUNT = "explain (format json) select 1 from dead_letter where " + WHERE
+            + " and id > $6";
+
     public Uni<List<DeadLetterSummary>> page(SqlClient client, DeadLetterFilter filter, long afterId, int limit) {
         return client.preparedQuery("select " + SUMMARY + " from dead_letter where " + WHERE
                 + " and id > $6 order by id limit $7")
@@ -61,10 +70,19 @@ public class DeadLetterRepository {
                 });
     }
 
-    /** How many dead letters after {@code afterId} the filter matches. */
-    public Uni<Long> count(SqlClient client, DeadLetterFilter filter, long afterId) {
-        return client.preparedQuery("select count(*) from dead_letter where " + WHERE + " and id > $6")
-                .execute(filterTuple(filter).addLong(afterId)).map(rows -> rows.iterator().next().getLong(0));
+    /**
+     * How many dead letters after {@code afterId} the filter matches, counted up to {@code limit}: at most that many
+     * index entries are read, however many match (2 million pending took 0.3 to 0.65 s to count in full).
+     */
+    public Uni<Long> countUpTo(Pool pool, DeadLetterFilter filter, long afterId, long limit) {
+        return StreamRangeRepository.planned(pool, COUNT_UP_TO, filterTuple(filter).addLong(afterId).addLong(limit))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** The planner's estimate of the dead letters after {@code afterId} the filter matches: no row is read. */
+    public Uni<Long> plannedCount(Pool pool, DeadLetterFilter filter, long afterId) {
+        return StreamRangeRepository.planned(pool, PLANNED_COUNT, filterTuple(filter).addLong(afterId))
+                .map(rows -> SampledCount.plannedRows(rows.iterator().next()));
     }
 
     public Uni<Optional<DeadLetterDetail>> detail(SqlClient client, long id) {

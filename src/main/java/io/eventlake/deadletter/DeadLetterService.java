@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.eventlake.config.EventLakeConfig;
 import io.eventlake.deadletter.DeadLetterAction.Outcome;
 import io.eventlake.deadletter.DeadLetterRepository.LockedDeadLetter;
 import io.eventlake.deadletter.DeadLetterViews.BulkRedriveResult;
@@ -70,6 +71,9 @@ public class DeadLetterService {
 
     @Inject
     Forwarder forwarder;
+
+    @Inject
+    EventLakeConfig config;
 
     public Uni<DeadLetterPage> page(DeadLetterFilter filter, long afterId, int limit) {
         return repository.page(pool, filter, afterId, limit + 1).map(rows -> {
@@ -161,12 +165,12 @@ public class DeadLetterService {
     public Uni<BulkRedriveResult> redriveAll(DeadLetterFilter filter, boolean execute, long afterId, int batch,
             String by) {
         List<DeadLetterFilter> filters = redrivable(filter);
-        Uni<Long> matched = Uni.createFrom().item(0L);
+        Uni<Matched> matched = Uni.createFrom().item(new Matched(0, false));
         for (DeadLetterFilter f : filters) {
-            matched = matched.flatMap(sum -> repository.count(pool, f, afterId).map(n -> sum + n));
+            matched = matched.flatMap(sum -> matched(f, afterId).map(sum::plus));
         }
         if (!execute) {
-            return matched.map(n -> new BulkRedriveResult(false, n, 0, 0, 0, null, false));
+            return matched.map(n -> new BulkRedriveResult(false, n.count(), n.estimated(), 0, 0, 0, null, false));
         }
         return matched.flatMap(n -> nextBatch(filters, afterId, batch).flatMap(next -> {
             boolean more = next.size() > batch;
@@ -180,9 +184,28 @@ public class DeadLetterService {
                             // Another operator got there first: nothing to do for this one.
                             .onFailure(ConflictException.class).recoverWithNull().replaceWithVoid())
                     .collect().last()
-                    .map(x -> new BulkRedriveResult(true, n, tally.redriven, tally.stillInvalid, tally.duplicates,
-                            lastId, more));
+                    .map(x -> new BulkRedriveResult(true, n.count(), n.estimated(), tally.redriven, tally.stillInvalid,
+                            tally.duplicates, lastId, more));
         }));
+    }
+
+    /**
+     * How many dead letters after {@code afterId} the filter matches: counted up to
+     * {@code eventlake.dead-letter.exact-count-limit}, and beyond it the planner's estimate (never fewer than were
+     * counted), so that a dry run, and every call of a redrive going through millions, reads a bounded number of rows.
+     */
+    private Uni<Matched> matched(DeadLetterFilter filter, long afterId) {
+        long limit = config.deadLetter().exactCountLimit();
+        return repository.countUpTo(pool, filter, afterId, limit + 1).flatMap(counted -> counted <= limit
+                ? Uni.createFrom().item(new Matched(counted, false))
+                : repository.plannedCount(pool, filter, afterId).map(planned -> new Matched(Math.max(counted, planned), true)));
+    }
+
+    /** Dead letters a filter matches; {@code estimated}: more than could be counted, the figure is an estimate. */
+    private record Matched(long count, boolean estimated) {
+        Matched plus(Matched other) {
+            return new Matched(count + other.count, estimated || other.estimated);
+        }
     }
 
     /** The ids of the first {@code batch} + 1 dead letters after {@code afterId} that any of the filters match. */

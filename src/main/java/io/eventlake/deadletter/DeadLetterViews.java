@@ -57,7 +57,7 @@ public final class DeadLetterViews {
      */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record BulkRedriveResult(boolean executed, long matched, long redriven, long stillInvalid, long duplicates,
-            Long lastId, boolean more) {
+    public record BulkRedriveResult(boolean executed, long matched, boolean matchedEstimated, long redriven,
+            long stillInvalid, long duplicates, Long lastId, boolean more) {
     }
 }

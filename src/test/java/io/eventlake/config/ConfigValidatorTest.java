@@ -92,6 +92,14 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void aBulkRedriveThatCountsNoneIsRefused() {
+        assertThat(ConfigValidator.check(config(Map.of("eventlake.dead-letter.exact-count-limit", "0"))))
+                .singleElement()
+                .satisfies(p -> assertThat(p).contains("eventlake.dead-letter.exact-count-limit must be at least 1"));
+        assertThat(config(Map.of()).deadLetter().exactCountLimit()).isEqualTo(10_000);
+    }
+
+    @Test
     void zstdForTheServicesOwnProducersIsRefusedInTheNativeExecutableOnly() {
         SmallRyeConfig settings = new SmallRyeConfigBuilder().withSources(new io.smallrye.config.PropertiesConfigSource(
                 Map.of("kafka.compression.type", "zstd", "mp.messaging.outgoing.dead-letters.compression.type", "ZSTD",

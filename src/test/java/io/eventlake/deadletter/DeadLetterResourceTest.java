@@ -112,18 +112,29 @@ class DeadLetterResourceTest extends SignedInAsAdmin {
 
         register(type, V2);
         String filter = "{\"type\": \"" + type + "\"}";
-        given().contentType(ContentType.JSON).body(filter).post("/dead-letters/redrive").then().statusCode(200)
-                .body("executed", equalTo(false)).body("matched", equalTo(30));
+        // 30 match, more than the 20 the test profile counts one by one: the planner's figure, never below the 21 counted.
+        String matching = "select 1 from dead_letter where event_type = ? and status = 'PENDING' and id > 0";
+        long plannedBefore = LakeDatabase.plannedRows(matching, type);
+        var dryRun = given().contentType(ContentType.JSON).body(filter).post("/dead-letters/redrive").then().statusCode(200)
+                .body("executed", equalTo(false)).body("matchedEstimated", equalTo(true)).extract();
+        long plannedAfter = LakeDatabase.plannedRows(matching, type);
+        // Statistics may be refreshed by autovacuum between the reads: the figure is one of the two.
+        assertThat(dryRun.<Number> path("matched").longValue()).isIn(Math.max(21, plannedBefore), Math.max(21, plannedAfter));
         assertThat(count("select count(*) from lake_event where type = ?", type)).isZero();
 
         // A batch a call, at most "limit" (eventlake.dead-letter.redrive-batch by default); each goes on after the last.
         String batch = "{\"type\": \"" + type + "\", \"execute\": true, \"limit\": 12, \"after\": %d}";
         long after = 0;
         long redriven = 0;
-        for (int[] expected : new int[][] { { 12, 1 }, { 12, 1 }, { 6, 0 } }) {
+        // { redriven, more, matched after 'after' when counted (-1: more than the limit, estimated) }
+        for (int[] expected : new int[][] { { 12, 1, -1 }, { 12, 1, 18 }, { 6, 0, 6 } }) {
             var answer = given().contentType(ContentType.JSON).body(batch.formatted(after)).post("/dead-letters/redrive")
                     .then().statusCode(200).body("executed", equalTo(true)).body("redriven", equalTo(expected[0]))
-                    .body("stillInvalid", equalTo(0)).body("more", equalTo(expected[1] == 1)).extract();
+                    .body("stillInvalid", equalTo(0)).body("more", equalTo(expected[1] == 1))
+                    .body("matchedEstimated", equalTo(expected[2] < 0)).extract();
+            if (expected[2] >= 0) {
+                assertThat(answer.<Number> path("matched").longValue()).isEqualTo(expected[2]);
+            }
             long lastId = answer.<Number> path("lastId").longValue();
             assertThat(lastId).isGreaterThan(after);
             redriven += expected[0];

@@ -254,8 +254,10 @@
         return;
       }
       const dryRun = await response.json();
-      confirmBox.querySelector("[data-testid=bulk-count]").textContent = dryRun.matched + " pending dead letter"
-        + (dryRun.matched === 1 ? "" : "s") + " match this filter and would be redriven.";
+      // Beyond eventlake.dead-letter.exact-count-limit the service estimates rather than counts: say so.
+      confirmBox.querySelector("[data-testid=bulk-count]").textContent = (dryRun.matchedEstimated ? "About " : "")
+        + dryRun.matched + " pending dead letter" + (dryRun.matched === 1 ? "" : "s")
+        + " match this filter and would be redriven.";
       confirmBox.querySelector("[data-bulk-execute]").disabled = dryRun.matched === 0;
       confirmBox.hidden = false;
     });
