@@ -302,8 +302,7 @@ public class ConsoleResource {
     public Uni<Response> streams(@QueryParam("stream") String stream, @QueryParam("key") String key) {
         Viewer viewer = Viewer.of(caller);
         StreamScope scope = caller.streams();
-        Uni<List<StreamSummary>> listed = streamService.streams()
-                .map(all -> all.stream().filter(summary -> scope.permits(summary.stream())).toList());
+        Uni<List<StreamSummary>> listed = streamService.streams(scope::permits);
         String wanted = QueryParameters.optional(stream);
         String wantedKey = QueryParameters.optional(key);
         if (wanted == null || wantedKey == null) {

@@ -54,8 +54,7 @@ public class StreamResource {
     @Operation(summary = "Every stream with its number of live and deleted keys")
     public Uni<StreamList> streams() {
         StreamScope scope = caller.streams();
-        return streams.streams()
-                .map(all -> new StreamList(all.stream().filter(s -> scope.permits(s.stream())).toList()));
+        return streams.streams(scope::permits).map(StreamList::new);
     }
 
     @GET

@@ -1,6 +1,7 @@
 package io.eventlake.streams;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,9 +31,12 @@ public class StreamService {
         this.config = config;
     }
 
-    /** Every stream with its numbers of live and deleted keys. */
-    public Uni<List<StreamSummary>> streams() {
-        return state.streams(config.streams().exactCountLimit());
+    /**
+     * Every stream the caller may read ({@code visible}) with its numbers of live and deleted keys: the others' keys
+     * are not counted at all.
+     */
+    public Uni<List<StreamSummary>> streams(Predicate<String> visible) {
+        return state.streams(visible, config.streams().exactCountLimit());
     }
 
     /** A key's latest event; 404 for a key never seen, or deleted (naming the delete). */

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -71,12 +72,14 @@ public class StreamStateRepository {
     ReaderPool readers;
 
     /**
-     * Every stream of the view with its live and deleted keys: counted when it has at most {@code exactCountLimit}
+     * Every stream of the view that is {@code visible}, with its live and deleted keys: counted when it has at most
+     * {@code exactCountLimit}
      * keys, else estimated from that many ({@link ViewKeysRepository}).
      */
-    public Uni<List<StreamSummary>> streams(int exactCountLimit) {
+    public Uni<List<StreamSummary>> streams(Predicate<String> visible, int exactCountLimit) {
         return pool.query(STREAM_NAMES).execute().onItem()
                 .transformToMulti(rows -> Multi.createFrom().iterable(rows).map(row -> row.getString(0)))
+                .select().where(visible)
                 .onItem().transformToUniAndConcatenate(stream -> summary(stream, exactCountLimit))
                 .collect().asList();
     }
