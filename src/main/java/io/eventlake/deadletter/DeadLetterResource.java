@@ -98,7 +98,8 @@ public class DeadLetterResource {
     @Path("/redrive")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Redrive the PENDING or REDRIVING dead letters a filter matches, a batch a call", description = "Without "
-            + "\"execute\": true it is a dry run that says how many would be redriven. Executed, it goes through at most"
+            + "\"execute\": true it is a dry run that says how many would be redriven (counted up to"
+            + " eventlake.dead-letter.exact-count-limit, 10,000, estimated beyond: \"matchedEstimated\"). Executed, it goes through at most"
             + " \"limit\" (eventlake.dead-letter.redrive-batch, 500) of them in id order after \"after\"; while the"
             + " answer says \"more\", the next call goes on with \"after\": its \"lastId\".")
     @APIResponse(responseCode = "200", description = "How many matched and, when executed, how many of this batch were redriven, stayed invalid or were duplicates, the last id gone through and whether more match after it")
