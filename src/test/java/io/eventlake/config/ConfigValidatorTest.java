@@ -84,18 +84,13 @@ class ConfigValidatorTest {
     }
 
     @Test
-    void aBulkRedriveOfNoneACallIsRefused() {
-        assertThat(ConfigValidator.check(config(Map.of("eventlake.dead-letter.redrive-batch", "0"))))
-                .singleElement()
-                .satisfies(p -> assertThat(p).contains("eventlake.dead-letter.redrive-batch must be at least 1"));
+    void aBulkRedriveOfNoneACallOrCountingNoneIsRefused() {
+        assertThat(ConfigValidator.check(config(Map.of("eventlake.dead-letter.redrive-batch", "0",
+                "eventlake.dead-letter.exact-count-limit", "0"))))
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p).contains("eventlake.dead-letter.redrive-batch must be at least 1"))
+                .anySatisfy(p -> assertThat(p).contains("eventlake.dead-letter.exact-count-limit must be at least 1"));
         assertThat(config(Map.of()).deadLetter().redriveBatch()).isEqualTo(500);
-    }
-
-    @Test
-    void aBulkRedriveThatCountsNoneIsRefused() {
-        assertThat(ConfigValidator.check(config(Map.of("eventlake.dead-letter.exact-count-limit", "0"))))
-                .singleElement()
-                .satisfies(p -> assertThat(p).contains("eventlake.dead-letter.exact-count-limit must be at least 1"));
         assertThat(config(Map.of()).deadLetter().exactCountLimit()).isEqualTo(10_000);
     }
 
