@@ -37,6 +37,7 @@ import io.eventlake.forward.CloudEventRecords;
 import io.eventlake.forward.EventProducers;
 import io.eventlake.forward.TopicInfo;
 import io.eventlake.forward.TopicManager;
+import io.eventlake.lake.LakeTimeIndexRepository.SeqRange;
 import io.eventlake.logging.LogFields;
 import io.eventlake.metrics.MeterTags;
 import io.eventlake.replay.ReplayJob.Checkpoint;
@@ -228,16 +229,33 @@ public class ReplayRunner {
             // Pages read ahead, oldest first: each read starts as soon as the one before it arrives (on the database
             // client's thread), so the database is not kept waiting while this thread sends.
             Deque<CompletableFuture<List<PageEvent>>> ahead = new ArrayDeque<>();
-            ahead.add(pageAfter(job, checkpoint.seq(), checkpoint.stream(), checkpoint.key(), pacer));
+            // A history job's lake positions, looked up once (a window's in the time index) and once more at its end.
+            Optional<SeqRange> range = job.isSnapshot() ? Optional.empty()
+                    : repository.historyRange(job).await().indefinitely();
+            boolean rangeChecked = job.isSnapshot() || (job.from() == null && job.to() == null);
+            ahead.add(pageAfter(job, range, checkpoint.seq(), checkpoint.stream(), checkpoint.key(), pacer));
             // The step being sent, and those sent before it whose acknowledgements are not waited for yet, oldest
             // first: each is recorded once more are handed to the producer, so the producer always has records to send.
             Step sending = null;
             Deque<Step> unrecorded = new ArrayDeque<>();
             while (running) {
+                Optional<SeqRange> reading = range;
                 while (ahead.size() < PAGES_AHEAD) {
-                    ahead.add(ahead.getLast().thenCompose(read -> pageAfterPage(job, read, pacer)));
+                    ahead.add(ahead.getLast().thenCompose(read -> pageAfterPage(job, reading, read, pacer)));
                 }
                 List<PageEvent> page = ahead.removeFirst().get();
+                if (page.isEmpty() && !rangeChecked) {
+                    // An ingest transaction that took its seqs before the job's end may have committed since the
+                    // range was looked up: the window's range is looked up again, once, before the job ends.
+                    rangeChecked = true;
+                    Optional<SeqRange> again = repository.historyRange(job).await().indefinitely();
+                    if (again.isPresent() && (range.isEmpty() || again.get().last() > range.get().last())) {
+                        range = again;
+                        ahead.clear();
+                        ahead.add(pageAfter(job, range, checkpoint.seq(), checkpoint.stream(), checkpoint.key(), pacer));
+                        continue;
+                    }
+                }
                 if (page.isEmpty()) {
                     if (!recorder.recordAll(unrecorded) || !recorder.record(sending) || !recorder.settle()) {
                         stopped(job, recorder);
@@ -411,21 +429,26 @@ public class ReplayRunner {
         LOG.infof("EL0604 replay %d stopped: cancelled or taken over", job.id());
     }
 
-    /** Starts reading the job's page after a checkpoint, as many events as the job's pace allows in a step. */
-    private CompletableFuture<List<PageEvent>> pageAfter(ReplayJob job, long seq, String stream, String key, Pacer pacer) {
+    /**
+     * Starts reading the job's page after a checkpoint, as many events as the job's pace allows in a step; a history
+     * job's within its {@code range} ({@link ReplayRepository#historyRange}).
+     */
+    private CompletableFuture<List<PageEvent>> pageAfter(ReplayJob job, Optional<SeqRange> range, long seq, String stream,
+            String key, Pacer pacer) {
         int size = pacer.stepSize(config.replay().batchSize());
         Uni<List<PageEvent>> page = job.isSnapshot() ? repository.snapshotPage(job, stream, key, size)
-                : repository.historyPage(job, seq, size);
+                : repository.historyPage(job, range, seq, size);
         return page.subscribeAsCompletionStage();
     }
 
     /** Starts reading the job's page after a page read before it; after an empty page (the job's end), none. */
-    private CompletableFuture<List<PageEvent>> pageAfterPage(ReplayJob job, List<PageEvent> read, Pacer pacer) {
+    private CompletableFuture<List<PageEvent>> pageAfterPage(ReplayJob job, Optional<SeqRange> range, List<PageEvent> read,
+            Pacer pacer) {
         if (read.isEmpty()) {
             return CompletableFuture.completedFuture(read);
         }
         Event last = read.get(read.size() - 1).attributes();
-        return pageAfter(job, last.lakeSeq(), last.stream(), checkpointKey(last), pacer);
+        return pageAfter(job, range, last.lakeSeq(), last.stream(), checkpointKey(last), pacer);
     }
 
     /** The key a position after this event carries (a snapshot's pages go in key order; keyless: ""). */
