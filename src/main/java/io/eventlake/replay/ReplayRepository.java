@@ -327,7 +327,7 @@ public class ReplayRepository {
      * and hours span in the time index (empty: the window holds nothing). Without, the first page read the lake from
      * its start up to the window, and the last from the window's end up to the job's end: 1.7 s and 1.4 s at 2.5
      * million events. Looked up once per run ({@link ReplayRunner}): over a window of years it reads tens of thousands
-     * of hours of the index (24 to 40 ms for ten years, more than a page of 1,000 events takes to read).
+     * of hours of the index (22 to 49 ms for ten years, measured, more than a page of 1,000 events takes to read).
      */
     public Uni<Optional<SeqRange>> historyRange(ReplayJob job) {
         if (job.from() == null && job.to() == null) {
