@@ -7,17 +7,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.eventlake.config.EventLakeConfig;
+import io.eventlake.envelope.Extraction;
 import io.eventlake.envelope.IncomingRecord;
 import io.eventlake.envelope.IncomingRecord.RecordHeader;
 import io.eventlake.event.RecordOrigin;
@@ -33,10 +36,12 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
  * batch only once its events are stored and forwarded.
  * <p>
  * The steps are pipelined: while batch N is being forwarded (waiting for the broker's acks), batch N+1 is
- * being stored and batch N+2 prepared (parsed and validated, on a worker thread); N−1's forward checkpoint is
- * written beside them. Stores, sends and checkpoints each stay strictly in batch order (N+1 is stored after N,
- * sent after N was acknowledged by the broker, recorded after N was), and at most four batches are in flight,
- * so memory stays bounded. A step that keeps failing (the database or the broker is
+ * being stored and the next polls prepared (parsed and validated, on a worker thread); N−1's forward checkpoint
+ * is written beside them. The polls that arrive while a store runs wait for it and are then stored together, as
+ * batch N+2 ({@link WaitingPolls}). Stores, sends and checkpoints each stay strictly in batch order (N+1 is stored
+ * after N, sent after N was acknowledged by the broker, recorded after N was), and at most three batches and a
+ * poll's worth of waiting records are in flight, so memory stays bounded. A step that keeps failing (the database or the broker
+ * is
  * down) is retried with back-off (at most 5 s apart) until it goes through, however long the outage, with
  * readiness DOWN meanwhile ({@link IngestHealth}); only a set {@code eventlake.ingest.max-retries} makes the
  * channel give up.
@@ -58,14 +63,28 @@ public class KafkaIngestConsumer {
     @Inject
     IngestHealth health;
 
-    /** The send of the previous batch; the next batch's send is chained after it. */
+    /** The most records one store merges from waiting polls: a full poll's worth. */
+    @ConfigProperty(name = "mp.messaging.incoming.ingest.max.poll.records", defaultValue = "500")
+    int maxPollRecords;
+
+    /** The send of the previous store's batches; the next ones' send is chained after it. */
     private volatile Uni<Void> previousForward = Uni.createFrom().voidItem();
 
-    /** The forward checkpoint of the previous batch; the next batch's is recorded after it. */
+    /** The forward checkpoint of the previous store's batches; the next one is recorded after it. */
     private volatile CompletableFuture<Void> previousCheckpoint = CompletableFuture.completedFuture(null);
 
-    /** The store of the previous batch; the next batch is stored after it, in poll order. */
-    private volatile Uni<Void> previousStore = Uni.createFrom().voidItem();
+    /** A poll's records as the connector delivered them and as prepared, waiting for the store. */
+    private record PolledBatch(KafkaRecordBatch<byte[], byte[]> batch, List<IncomingRecord> records,
+            List<Extraction> prepared, long arrivedAt) {
+    }
+
+    /** Polls prepared and waiting for the store, merged into one store transaction when the store is free. */
+    private WaitingPolls<PolledBatch> waiting;
+
+    @PostConstruct
+    void createWaitingPolls() {
+        waiting = new WaitingPolls<>(maxPollRecords);
+    }
 
     @Incoming(Channels.INGEST)
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
@@ -78,43 +97,75 @@ public class KafkaIngestConsumer {
         for (ConsumerRecord<byte[], byte[]> record : polled) {
             records.add(toIncoming(record));
         }
-        BatchName batchName = new BatchName(records);
         if (LOG.isDebugEnabled()) {
-            try (var fields = LogFields.of(LogFields.BATCH, batchName)) {
+            try (var fields = LogFields.of(LogFields.BATCH, new BatchName(records))) {
                 LOG.debugf("EL0002 batch of %d records from %s", records.size(),
                         records.stream().map(r -> r.origin().topic() + "-" + r.origin().partition()).distinct().toList());
             }
         }
-        // Three stages, each on one batch at a time: batch N+2 is prepared (parsed, validated) on a worker
-        // thread while N+1 is stored and N forwarded. This call returns once N+1's store finished and
-        // N+2's started, so at most three batches are in memory.
+        // Three stages, each on one batch at a time: a poll is prepared (parsed, validated) on a worker thread while
+        // the polls before it are stored and forwarded. This call returns once the poll waits for the store
+        // (or, when a poll's worth of records waits already, once it is taken into one), so memory stays bounded.
         return ingest.ready()
                 .flatMap(ready -> Uni.createFrom().item(() -> ingest.prepare(records))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
-                .call(prepared -> previousStore)
-                .invoke(prepared -> {
-                    Uni<Void> stored = retried(ingest.store(records, prepared), "store", records.size(), batchName)
-                            // Back-pressure: a batch is forwarded after the previous one, never further ahead.
-                            .call(plan -> previousForward)
-                            .invoke(plan -> startForward(batch, plan, records.size(), arrivedAt, batchName))
-                            .replaceWithVoid()
-                            .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)))
-                            .memoize().indefinitely();
-                    previousStore = stored;
-                    stored.subscribe().with(ignored -> {
-                    }, failure -> {
-                        try (var fields = LogFields.of(LogFields.BATCH, batchName)) {
-                            LOG.errorf("EL0005 batch of %d records not stored, channel stops: %s", records.size(),
-                                    failure.toString());
-                        }
-                    });
+                .flatMap(prepared -> {
+                    CompletableFuture<Void> handedOver = waiting.add(new PolledBatch(batch, records, prepared, arrivedAt),
+                            records.size());
+                    storeWaiting();
+                    return Uni.createFrom().completionStage(handedOver);
                 })
-                .replaceWithVoid()
                 .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)));
     }
 
-    private void startForward(KafkaRecordBatch<byte[], byte[]> batch, StorePlan plan, int size, long arrivedAt,
-            BatchName batchName) {
+    /**
+     * Starts a store of every poll waiting (merged, in poll order) unless one runs already; called when a poll
+     * arrives and when a store ends. Stores stay in poll order, one at a time, so each partition's order is kept.
+     */
+    private void storeWaiting() {
+        List<PolledBatch> polls = waiting.takeIfIdle();
+        if (polls.isEmpty()) {
+            return;
+        }
+        List<IncomingRecord> records = polls.size() == 1 ? polls.get(0).records() : new ArrayList<>();
+        List<Extraction> prepared = polls.size() == 1 ? polls.get(0).prepared() : new ArrayList<>();
+        if (polls.size() > 1) {
+            polls.forEach(poll -> {
+                records.addAll(poll.records());
+                prepared.addAll(poll.prepared());
+            });
+        }
+        // The service-side latency counts from the first merged poll's arrival: at most one store longer than
+        // the later polls' own.
+        long arrivedAt = polls.get(0).arrivedAt();
+        BatchName batchName = new BatchName(records);
+        retried(Uni.createFrom().deferred(() -> ingest.store(records, prepared)), "store", records.size(), batchName)
+                // Back-pressure: a batch is forwarded after the previous one, never further ahead.
+                .call(plan -> previousForward)
+                .invoke(plan -> startForward(polls, plan, records.size(), arrivedAt, batchName))
+                .subscribe().with(ignored -> {
+                    waiting.storeEnded();
+                    storeWaiting();
+                }, failure -> {
+                    try (var fields = LogFields.of(LogFields.BATCH, batchName)) {
+                        LOG.errorf("EL0005 batch of %d records not stored, channel stops: %s", records.size(),
+                                failure.toString());
+                    }
+                    nackAll(polls, failure);
+                    nackAll(waiting.stop(failure), failure);
+                });
+    }
+
+    private static Uni<Void> ackAll(List<PolledBatch> polls) {
+        return Uni.join().all(polls.stream().map(poll -> Uni.createFrom().completionStage(poll.batch().ack())).toList())
+                .andCollectFailures().replaceWithVoid();
+    }
+
+    private static void nackAll(List<PolledBatch> polls, Throwable failure) {
+        polls.forEach(poll -> poll.batch().nack(failure));
+    }
+
+    private void startForward(List<PolledBatch> polls, StorePlan plan, int size, long arrivedAt, BatchName batchName) {
         // A future, not a Uni: a completed future holds its result only, where a Uni chained on the previous one
         // would keep every earlier batch (and its events) reachable.
         CompletableFuture<Void> recordedBefore = previousCheckpoint;
@@ -129,9 +180,9 @@ public class KafkaIngestConsumer {
                         LOG.debugf("EL0003 batch done: %s", outcome);
                     }
                 })
-                .call(outcome -> Uni.createFrom().completionStage(batch.ack()))
+                .call(outcome -> ackAll(polls))
                 .replaceWithVoid()
-                .onFailure().call(failure -> Uni.createFrom().completionStage(batch.nack(failure)));
+                .onFailure().invoke(failure -> nackAll(polls, failure));
         // The next batch is sent once this one is on the broker, without waiting for this one's checkpoint (a
         // database round trip off the latency path), but only once the one before was recorded: at most one
         // checkpoint is ever outstanding.
