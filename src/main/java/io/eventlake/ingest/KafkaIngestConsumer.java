@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,9 +41,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
  * is written beside them. The polls that arrive while a store runs wait for it and are then stored together, as
  * batch N+2 ({@link WaitingPolls}). Stores, sends and checkpoints each stay strictly in batch order (N+1 is stored
  * after N, sent after N was acknowledged by the broker, recorded after N was), and at most three batches and a
- * poll's worth of waiting records are in flight, so memory stays bounded. A step that keeps failing (the database or the broker
- * is
- * down) is retried with back-off (at most 5 s apart) until it goes through, however long the outage, with
+ * poll's worth of waiting records are in flight, so memory stays bounded. A step that keeps failing (the database
+ * or the broker is down) is retried with back-off (at most 5 s apart) until it goes through, however long the outage, with
  * readiness DOWN meanwhile ({@link IngestHealth}); only a set {@code eventlake.ingest.max-retries} makes the
  * channel give up.
  * Nothing unacknowledged is lost: the next start re-reads it, and storing and forwarding are idempotent.
@@ -127,14 +127,8 @@ public class KafkaIngestConsumer {
         if (polls.isEmpty()) {
             return;
         }
-        List<IncomingRecord> records = polls.size() == 1 ? polls.get(0).records() : new ArrayList<>();
-        List<Extraction> prepared = polls.size() == 1 ? polls.get(0).prepared() : new ArrayList<>();
-        if (polls.size() > 1) {
-            polls.forEach(poll -> {
-                records.addAll(poll.records());
-                prepared.addAll(poll.prepared());
-            });
-        }
+        List<IncomingRecord> records = merged(polls, PolledBatch::records);
+        List<Extraction> prepared = merged(polls, PolledBatch::prepared);
         // The service-side latency counts from the first merged poll's arrival: at most one store longer than
         // the later polls' own.
         long arrivedAt = polls.get(0).arrivedAt();
@@ -154,6 +148,15 @@ public class KafkaIngestConsumer {
                     nackAll(polls, failure);
                     nackAll(waiting.stop(failure), failure);
                 });
+    }
+
+    private static <T> List<T> merged(List<PolledBatch> polls, Function<PolledBatch, List<T>> part) {
+        if (polls.size() == 1) {
+            return part.apply(polls.get(0));
+        }
+        List<T> merged = new ArrayList<>();
+        polls.forEach(poll -> merged.addAll(part.apply(poll)));
+        return merged;
     }
 
     private static Uni<Void> ackAll(List<PolledBatch> polls) {

@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * Why merge: under a steady low rate the consumer polls far more often than a store transaction ends, so each
  * poll holds a few records. Stored one poll per transaction, a record waited behind every poll queued before
  * it, each costing a whole transaction; merged, it waits for the running store only. At full rate a poll holds
- * {@code max.poll.records} already, so nothing merges and the transactions are as before.
+ * {@code max.poll.records} already, so nothing merges and the transactions are as before. (The ingest channel's
+ * {@code fetch.min.bytes}/{@code fetch.max.wait.ms} keep the polls themselves from shrinking to a record or two.)
  * <p>
  * Bounded: the consumer hands over its next poll at once only while fewer than {@code mergeLimit} records wait;
  * past that it waits until the batch it added is taken into a store, and the connector's own queue (then the
