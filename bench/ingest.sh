@@ -2,7 +2,8 @@
 # Ingest benchmark: starts the embedded broker and the packaged service against the local PostgreSQL
 # (database eventlake_bench, recreated each run), then runs bench/IngestBenchmark.java.
 #   bench/ingest.sh [events] [latency-rate] [latency-seconds]     (defaults: 200000 2000 30)
-# BENCH_ONLY=latency bench/ingest.sh: the two latency runs alone (after an uncounted warm-up run);
+# BENCH_ONLY=latency bench/ingest.sh: the two latency runs alone, after an uncounted warm-up (a live run of the
+# events at full rate, then a latency run);
 # LATENCY_LINGER_MS: the latency publisher's linger.ms (default 0, each event sent at once).
 # PROFILE=1: the service records a JFR profile; its summary (threads, Event Lake classes, hot methods) is printed last.
 # Prints ingest events/s (schema validation off and on, the validation rate alone, and a compaction mix of
