@@ -14,11 +14,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -288,7 +290,7 @@ public class IngestBenchmark {
         String series = "from=\"arrival\"";
         String streamTag = "stream=\"" + stream + "\"";
         double count = 0, sum = 0;
-        java.util.TreeMap<Double, Double> buckets = new java.util.TreeMap<>();
+        java.util.TreeMap<Double, Double> buckets = new TreeMap<>();
         for (String line : body.split("\n")) {
             if (!line.startsWith("eventlake_end_to_end_latency_seconds") || !line.contains(series) || !line.contains(streamTag)) {
                 continue;
@@ -380,12 +382,82 @@ public class IngestBenchmark {
     static Result liveRun(String stream, List<String> types, List<byte[]> keys, List<byte[]> values) throws Exception {
         List<String> perEvent = types.size() == 1 ? java.util.Collections.nCopies(keys.size(), types.get(0)) : types;
         createTopic("ingest." + stream, 4);
+        BackendSampler backends = "1".equals(System.getenv("PROFILE")) ? BackendSampler.start() : null;
         long start = System.nanoTime();
         Thread publisher = new Thread(() -> publish("ingest." + stream, perEvent, keys, values));
         publisher.start();
         Result result = awaitIngested(stream, "clean." + stream, keys.size(), start);
         publisher.join();
+        if (backends != null) {
+            System.out.println("  " + stream + ": " + backends.stop());
+        }
         return result;
+    }
+
+    /**
+     * PROFILE=1: what the service's PostgreSQL backends do while a live run stores, sampled from
+     * {@code pg_stat_activity} every 5 ms on one connection of the benchmark's own: how often none, one or
+     * several of them run a statement (the store lanes' use of the database), and what the running ones wait on.
+     * A backend "idle in transaction" is waiting for the service between two statements of a store.
+     */
+    static final class BackendSampler {
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Map<Integer, Long> busyBackends = new TreeMap<>();
+        private final Map<String, Long> states = new HashMap<>();
+        private final Thread thread;
+        private long samples;
+
+        private BackendSampler() {
+            thread = new Thread(this::sample, "backend-sampler");
+        }
+
+        static BackendSampler start() {
+            BackendSampler sampler = new BackendSampler();
+            sampler.thread.start();
+            return sampler;
+        }
+
+        private void sample() {
+            String activity = """
+                    select state, coalesce(wait_event_type || ':' || wait_event, 'on CPU')
+                    from pg_stat_activity
+                    where application_name = 'vertx-pg-client' and state in ('active', 'idle in transaction')
+                    """;
+            try (Connection c = connection(); PreparedStatement query = c.prepareStatement(activity)) {
+                while (!stop.get()) {
+                    int busy = 0;
+                    try (ResultSet rs = query.executeQuery()) {
+                        while (rs.next()) {
+                            boolean active = rs.getString(1).equals("active");
+                            busy += active ? 1 : 0;
+                            states.merge(active ? rs.getString(2) : "idle in transaction (waiting for the service)", 1L,
+                                    Long::sum);
+                        }
+                    }
+                    busyBackends.merge(Math.min(busy, 3), 1L, Long::sum);
+                    samples++;
+                    Thread.sleep(5);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("sampling pg_stat_activity failed", e);
+            }
+        }
+
+        /** Stops sampling; one line: the share of samples with 0, 1, 2, 3+ backends busy, and what they did. */
+        String stop() throws InterruptedException {
+            stop.set(true);
+            thread.join();
+            StringBuilder line = new StringBuilder("service's PostgreSQL backends running a statement (" + samples
+                    + " samples):");
+            busyBackends.forEach((busy, n) -> line.append(String.format(" %s%d %.0f%%", busy == 3 ? ">=" : "", busy,
+                    100.0 * n / samples)));
+            long seen = states.values().stream().mapToLong(Long::longValue).sum();
+            line.append("; of the backends seen in a transaction:");
+            states.entrySet().stream().sorted(Map.Entry.<String, Long> comparingByValue().reversed()).limit(6)
+                    .forEach(e -> line.append(String.format(" %s %.0f%%,", e.getKey(), 100.0 * e.getValue() / seen)));
+            line.setLength(line.length() - 1);
+            return line.toString();
+        }
     }
 
     static double publish(String topic, List<String> types, List<byte[]> keys, List<byte[]> values) {

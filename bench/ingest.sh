@@ -5,7 +5,8 @@
 # BENCH_ONLY=latency bench/ingest.sh: the two latency runs alone, after an uncounted warm-up (a live run of the
 # events at full rate, then a latency run);
 # LATENCY_LINGER_MS: the latency publisher's linger.ms (default 0, each event sent at once).
-# PROFILE=1: the service records a JFR profile; its summary (threads, Event Lake classes, hot methods) is printed last.
+# PROFILE=1: the service records a JFR profile; its summary (threads, Event Lake classes, hot methods) is printed last;
+# after each live run, what the service's PostgreSQL backends did (pg_stat_activity sampled every 5 ms).
 # Prints ingest events/s (schema validation off and on, the validation rate alone, and a compaction mix of
 # 78% creates, 20% updates and 2% deletes) beside the raw PostgreSQL INSERT/COPY and raw Kafka consume rates
 # and the peer, Kafka Connect standalone with the Debezium JDBC sink (insert and upsert; bench/connect/pom.xml,
