@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -290,7 +290,7 @@ public class IngestBenchmark {
         String series = "from=\"arrival\"";
         String streamTag = "stream=\"" + stream + "\"";
         double count = 0, sum = 0;
-        java.util.TreeMap<Double, Double> buckets = new TreeMap<>();
+        TreeMap<Double, Double> buckets = new TreeMap<>();
         for (String line : body.split("\n")) {
             if (!line.startsWith("eventlake_end_to_end_latency_seconds") || !line.contains(series) || !line.contains(streamTag)) {
                 continue;
@@ -406,9 +406,13 @@ public class IngestBenchmark {
         private final Map<String, Long> states = new HashMap<>();
         private final Thread thread;
         private long samples;
+        /** Why sampling stopped early, if it did: reported by {@link #stop}, not lost in the sampler's thread. */
+        private volatile Exception failure;
 
         private BackendSampler() {
             thread = new Thread(this::sample, "backend-sampler");
+            // A run that fails must not leave the benchmark's JVM running for this thread.
+            thread.setDaemon(true);
         }
 
         static BackendSampler start() {
@@ -439,7 +443,7 @@ public class IngestBenchmark {
                     Thread.sleep(5);
                 }
             } catch (Exception e) {
-                throw new IllegalStateException("sampling pg_stat_activity failed", e);
+                failure = e;
             }
         }
 
@@ -447,6 +451,9 @@ public class IngestBenchmark {
         String stop() throws InterruptedException {
             stop.set(true);
             thread.join();
+            if (failure != null) {
+                throw new IllegalStateException("sampling pg_stat_activity failed", failure);
+            }
             StringBuilder line = new StringBuilder("service's PostgreSQL backends running a statement (" + samples
                     + " samples):");
             busyBackends.forEach((busy, n) -> line.append(String.format(" %s%d %.0f%%", busy == 3 ? ">=" : "", busy,
